@@ -1,0 +1,232 @@
+/* cli_demo.c - `gongkai demo`: load the demo agency (桐乡市教育局) from
+ * data/demo/tongxiang-edu/: org.tsv (a header, then one row: name, slug,
+ * org_code, parent slug), guide.md (政府信息公开指南) and items.tsv (its
+ * 公开目录, the format of `gongkai import`). Everything happens in one
+ * transaction, so a failure leaves nothing half-loaded, and a second run
+ * changes nothing. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "domain/catalog/catalog.h"
+#include "store/db.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define DEMO_SUBDIR "demo/tongxiang-edu"
+#define DEMO_ADMIN "tongxiang"
+#define SMALL_FILE_MAX (1024 * 1024)
+
+static bool is_dir_with_demo(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(path, sizeof(path), "%s/" DEMO_SUBDIR "/org.tsv", dir) >= (int)sizeof(path))
+		return false;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The data directory: $GONGKAI_DATA, else ./data, else the executable's
+ * ../data, else /usr/share/gongkai; the first that holds the demo. *out is
+ * arena memory. */
+static int find_data_dir(struct arena *a, const char **out)
+{
+	const char *env = getenv("GONGKAI_DATA");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env) {
+		if (!is_dir_with_demo(env))
+			return cli_fail("GONGKAI_DATA=%s 下没有演示数据（%s/org.tsv）", env, DEMO_SUBDIR);
+		*out = env;
+		return 0;
+	}
+	if (is_dir_with_demo("data")) {
+		*out = "data";
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			*out = arena_printf(a, "%s/../data", exe);
+			if (*out && is_dir_with_demo(*out))
+				return 0;
+		}
+	}
+	if (is_dir_with_demo("/usr/share/gongkai")) {
+		*out = "/usr/share/gongkai";
+		return 0;
+	}
+	return cli_fail("找不到演示数据目录（可设置环境变量 GONGKAI_DATA）");
+}
+
+/* A whole small file as a NUL-terminated arena string. */
+static int read_small(struct arena *a, const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[8192];
+	size_t got;
+	int rc = CLI_FAIL;
+
+	if (!f)
+		return cli_fail("无法打开 %s：%s", path, strerror(errno));
+	buf_init(&b, a, SMALL_FILE_MAX);
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, got);
+	if (ferror(f)) {
+		cli_fail("读取 %s 失败", path);
+		goto out;
+	}
+	if (b.err) {
+		cli_fail("%s 过大（不超过 1 MB）", path);
+		goto out;
+	}
+	*out = (char *)buf_cstr(&b);
+	*len = b.n;
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+/* The org row of org.tsv: the first line is the header, the first other
+ * non-blank line not starting with '#' is the row. */
+static int read_org(struct arena *a, const char *path, struct org *o, const char **parent)
+{
+	char *text, *save = NULL, *line;
+	size_t n;
+	bool header = true;
+
+	if (read_small(a, path, &text, &n))
+		return CLI_FAIL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[4] = { NULL, NULL, NULL, "" };
+		char *fsave = line;
+		size_t k = 0, len = strlen(line);
+
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (header) {
+			header = false;
+			continue;
+		}
+		if (len == 0 || line[0] == '#')
+			continue;
+		/* strsep keeps empty fields, unlike strtok */
+		while (k < 4 && fsave)
+			f[k++] = strsep(&fsave, "\t");
+		if (k < 3 || fsave)
+			return cli_fail("%s：应有 3 或 4 列（名称、标识、机构代码、上级机构）", path);
+		o->name = f[0];
+		o->slug = f[1];
+		o->org_code = f[2];
+		*parent = f[3];
+		if (!cli_slug_valid(o->slug) || !*o->name || !utf8_valid(o->name, strlen(o->name)))
+			return cli_fail("%s：机构名称或标识无效", path);
+		return 0;
+	}
+	return cli_fail("%s：没有机构数据行", path);
+}
+
+int cli_demo(const struct cli *c, int argc, char **argv)
+{
+	struct arena a;
+	struct db *db = NULL;
+	struct fts_ctx *fts = NULL;
+	struct org org = { 0 }, existing, parent_org;
+	const char *dir, *parent = "", *password = NULL;
+	char *guide, *path;
+	size_t guide_n;
+	FILE *items = NULL;
+	long long n = 0;
+	char now[21];
+	int o, rc;
+
+	arena_init(&a, 0);
+	cli_opt_reset();
+	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
+		;
+	if (o != CLI_OPT_END) {
+		rc = cli_opt_exit(o);
+		goto out;
+	}
+	if ((rc = cli_operands(c, argc, argv, 0, 0, "")) || (rc = cli_db_require(c)) ||
+	    (rc = find_data_dir(&a, &dir)))
+		goto out;
+	rc = CLI_FAIL;
+	if (!(path = arena_printf(&a, "%s/" DEMO_SUBDIR "/org.tsv", dir)) || read_org(&a, path, &org, &parent))
+		goto out;
+	if (!(path = arena_printf(&a, "%s/" DEMO_SUBDIR "/guide.md", dir)) || read_small(&a, path, &guide, &guide_n))
+		goto out;
+	if (!(path = arena_printf(&a, "%s/" DEMO_SUBDIR "/items.tsv", dir)))
+		goto out;
+	if (!(items = fopen(path, "rb"))) {
+		cli_fail("无法打开 %s：%s", path, strerror(errno));
+		goto out;
+	}
+	if (cli_db_open(c, true, &db, &fts, NULL))
+		goto out;
+	if (db_begin(db)) {
+		cli_fail("数据库正忙，请稍后再试");
+		goto out;
+	}
+	rc = store_org_by_slug(db, &a, org.slug, &existing);
+	if (rc == 0) {
+		printf("演示机构已存在，未做改动\n");
+		rc = CLI_OK;
+		goto out;
+	}
+	if (rc != ERR_NOT_FOUND) {
+		rc = cli_fail("读取机构失败：%s", cli_err_text(rc));
+		goto out;
+	}
+	rc = CLI_FAIL;
+	cli_now(now);
+	if (*parent) {
+		if (store_org_by_slug(db, &a, parent, &parent_org) == 0)
+			org.parent_id = parent_org.id;
+		else
+			fprintf(stderr, "gongkai: 提示：上级机构 %s 不存在，未设置上级机构\n", parent);
+	}
+	org.kind = "agency";
+	if (store_org_insert(db, &org, now) || catalog_create_default_categories(db, org.id) ||
+	    store_org_set_guide(db, org.id, guide, now)) {
+		cli_fail("创建演示机构失败");
+		goto out;
+	}
+	if (cli_import_tsv(db, &org, items, path, &n))
+		goto out;
+	if (cli_user_create(db, &a, &org, DEMO_ADMIN, "桐乡市教育局管理员", "orgadmin", NULL, now, &password))
+		goto out;
+	if (db_commit(db)) {
+		cli_fail("提交失败，未做改动");
+		goto out;
+	}
+	printf("已创建演示机构：%s（%s），导入公开目录 %lld 条\n", org.name, org.slug, n);
+	printf("机构管理员：%s  一次性密码：%s（请登录后修改）\n", DEMO_ADMIN, password);
+	rc = CLI_OK;
+out:
+	if (db)
+		db_rollback(db);
+	if (items)
+		fclose(items);
+	cli_db_close(db, fts);
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,123 @@
+/* cli_serve.c - `gongkai serve`: check the options, bring the schema up to
+ * date, then hand over to http_serve() until SIGINT or SIGTERM. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/arena.h"
+#include "core/str.h"
+#include "http/server.h"
+#include "store/db.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+#define THREADS_MAX 256
+
+/* "HOST:PORT" with a port in 1-65535; an IPv6 host is bracketed. */
+static bool listen_valid(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	size_t host_n;
+	long long port;
+
+	if (!colon)
+		return false;
+	host_n = (size_t)(colon - s);
+	if (num_parse(colon + 1, strlen(colon + 1), 1, 65535, &port))
+		return false;
+	if (host_n == 0)
+		return false;
+	if (s[0] == '[')
+		return host_n > 2 && s[host_n - 1] == ']' && memchr(s + 1, ']', host_n - 2) == NULL;
+	/* a bare IPv6 address would be ambiguous; spaces are never valid */
+	return memchr(s, ':', host_n) == NULL && strcspn(s, " \t[]/") >= host_n;
+}
+
+/* The attachment directory: created when absent. */
+static int ensure_dir(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0 : cli_fail("%s 不是目录", dir);
+	if (errno != ENOENT || mkdir(dir, 0750) != 0)
+		return cli_fail("无法创建附件目录 %s：%s", dir, strerror(errno));
+	return 0;
+}
+
+int cli_serve(const struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "files", required_argument, NULL, 'f' },
+		{ "threads", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
+	struct arena a;
+	struct db *db = NULL;
+	struct fts_ctx *fts = NULL;
+	long long threads = 0, users = 0;
+	int o, rc;
+
+	arena_init(&a, 0);
+	cli_opt_reset();
+	while ((o = cli_opt(c, argc, argv, "", opts)) >= 0) {
+		switch (o) {
+		case 'l':
+			so.listen = optarg;
+			break;
+		case 'f':
+			so.files_dir = optarg;
+			break;
+		case 't':
+			if (num_parse(optarg, strlen(optarg), 1, THREADS_MAX, &threads)) {
+				rc = cli_usage_fail(c, "--threads 应为 1 到 %d 之间的整数", THREADS_MAX);
+				goto out;
+			}
+			so.threads = (int)threads;
+			break;
+		}
+	}
+	if (o != CLI_OPT_END) {
+		rc = cli_opt_exit(o);
+		goto out;
+	}
+	if ((rc = cli_operands(c, argc, argv, 0, 0, "")))
+		goto out;
+	if (!listen_valid(so.listen)) {
+		rc = cli_usage_fail(c, "--listen 应为 HOST:PORT（端口 1-65535），例如 %s", DEFAULT_LISTEN);
+		goto out;
+	}
+	if (so.files_dir && !*so.files_dir) {
+		rc = cli_usage_fail(c, "--files 不能为空");
+		goto out;
+	}
+	rc = CLI_FAIL;
+	if (!so.files_dir && !(so.files_dir = arena_printf(&a, "%s.files", c->db_path)))
+		goto out;
+	if (ensure_dir(so.files_dir))
+		goto out;
+	if (cli_db_open(c, true, &db, &fts, NULL))
+		goto out;
+	if (store_user_count(db, &users) == 0 && users == 0)
+		fprintf(stderr, "gongkai: 提示：数据库中还没有用户，请先运行 gongkai init 创建管理员\n");
+	/* the server opens its own connections */
+	cli_db_close(db, fts);
+	db = NULL;
+	fts = NULL;
+	if (http_serve(&so)) {
+		cli_fail("无法启动网页服务（监听 %s）", so.listen);
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	cli_db_close(db, fts);
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,572 @@
+/* h_admin.c - staff pages: login, the item list, the item form with its
+ * workflow actions and attachments, the 指南 editor. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "core/date.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "domain/auth/auth.h"
+#include "domain/catalog/catalog.h"
+#include "domain/catalog/filetype.h"
+#include "http/http.h"
+#include "http/view.h"
+#include "render/html.h"
+#include "render/markdown.h"
+#include "render/tmpl.h"
+#include "store/db.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define STAFF_PER_PAGE 30
+
+static int server_error(struct req *r, int rc)
+{
+	log_error("%s: %s", r->url, err_name(rc));
+	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
+}
+
+static void now_utc(char out[21])
+{
+	time_format_utc(time(NULL), out);
+}
+
+/* ---- login ---- */
+
+static int login_page(struct req *r, int status, const char *error)
+{
+	struct tv *ctx = page_ctx(r, "工作人员登录");
+
+	tv_set_str(ctx, "error", error);
+	tv_set_str(ctx, "username", param_str(r, "username"));
+	return respond_html(r, status, "login", ctx);
+}
+
+int h_login_form(struct req *r)
+{
+	if (r->staff)
+		return respond_redirect(r, "/admin/");
+	return login_page(r, 200, NULL);
+}
+
+int h_login(struct req *r)
+{
+	const char *name = param_str(r, "username"), *pw = param_str(r, "password");
+	const char *token, *hash, *csrf;
+	struct user u;
+	char now[21], exp[21];
+	int rc;
+
+	if (!name || !pw)
+		return login_page(r, 400, "请输入用户名和密码。");
+	rc = store_user_by_name(req_db(r), &r->arena, name, &u);
+	if (rc && rc != ERR_NOT_FOUND)
+		return server_error(r, rc);
+	/* the same work and the same answer whether or not the account exists */
+	if (rc == ERR_NOT_FOUND) {
+		auth_check_password("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+				    "kJm2b1Lw7Cq0bS3zdgcx1ZBGGp9Vb0w1R2j6U2dFbWQ", pw);
+		return login_page(r, 403, "用户名或密码不正确。");
+	}
+	if (u.disabled || !auth_check_password(u.password_hash, pw))
+		return login_page(r, 403, "用户名或密码不正确。");
+	if ((rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &hash)) ||
+	    (rc = auth_random_token(&r->arena, 32, &csrf)))
+		return server_error(r, rc);
+	now_utc(now);
+	time_format_utc(time(NULL) + 12 * 3600, exp);
+	rc = store_session_insert(req_db(r), u.org_id, u.id, hash, csrf, r->ip,
+				  MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent"), now, exp);
+	if (rc)
+		return server_error(r, rc);
+	log_info("login: %s from %s", u.username, r->ip);
+	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
+				     token);
+	return respond_redirect(r, "/admin/");
+}
+
+int h_logout(struct req *r)
+{
+	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "gk_session");
+	const char *hash;
+
+	if (tok && auth_token_hash(&r->arena, tok, &hash) == 0)
+		store_session_delete(req_db(r), hash);
+	r->set_cookie = "gk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+	return respond_redirect(r, "/admin/login");
+}
+
+/* ---- dashboard ---- */
+
+int h_admin_home(struct req *r)
+{
+	struct tv *ctx = page_ctx(r, "工作台"), *list;
+	struct org *orgs;
+	size_t n;
+	bool sysadmin = false;
+	struct org platform;
+	int rc;
+
+	if ((rc = store_org_platform(req_db(r), &r->arena, &platform)) == 0)
+		rc = store_membership_has(req_db(r), platform.id, r->user.id, "sysadmin", &sysadmin);
+	if (rc && rc != ERR_NOT_FOUND)
+		return server_error(r, rc);
+	rc = sysadmin ? store_org_list(req_db(r), &r->arena, &orgs, &n)
+		      : store_membership_orgs(req_db(r), &r->arena, r->user.id, &orgs, &n);
+	if (rc)
+		return server_error(r, rc);
+	if (n == 1)
+		return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/items", orgs[0].slug));
+	list = tv_set_list(ctx, "orgs");
+	for (size_t i = 0; i < n; i++) {
+		struct tv *m = tv_list_push_map(list);
+
+		tv_set_str(m, "name", orgs[i].name);
+		tv_set_str(m, "slug", orgs[i].slug);
+	}
+	return respond_html(r, 200, "admin_home", ctx);
+}
+
+/* ---- items ---- */
+
+static const char *const status_values[] = { "draft", "pending", "published", "withdrawn" };
+
+int h_admin_items(struct req *r)
+{
+	struct item_filter f = { .org_id = r->org.id, .limit = STAFF_PER_PAGE };
+	const char *status = param_str(r, "status"), *q = param_str(r, "q");
+	long long page = param_int(r, "page", 1), total;
+	struct item_row *rows;
+	size_t n;
+	struct tv *ctx, *sl, *list;
+	struct buf base;
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_READ))
+		return 0;
+	if (status) {
+		bool known = false;
+
+		for (size_t i = 0; i < 4; i++)
+			known = known || strcmp(status, status_values[i]) == 0;
+		if (!known)
+			return respond_error(r, 400, "未知的状态。");
+	}
+	f.status = status;
+	f.title_like = q;
+	f.category_id = param_int(r, "category", 0);
+	f.offset = (page - 1) * STAFF_PER_PAGE;
+	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
+		return server_error(r, rc);
+	ctx = page_ctx(r, "信息管理");
+	tv_set_str(ctx, "q", q);
+	tv_set_int(ctx, "total", total);
+	sl = tv_set_list(ctx, "statuses");
+	for (size_t i = 0; i < 4; i++) {
+		struct tv *m = tv_list_push_map(sl);
+
+		tv_set_str(m, "value", status_values[i]);
+		tv_set_str(m, "label", catalog_status_label(status_values[i]));
+		tv_set_bool(m, "selected", status && strcmp(status, status_values[i]) == 0);
+	}
+	/* staff rows link to the editor and show the status in Chinese */
+	list = tv_set_list(ctx, "rows");
+	{
+		for (size_t i = 0; i < n; i++) {
+			struct tv *m = tv_list_push_map(list);
+
+			tv_set_str(m, "edit_url", arena_printf(&r->arena, "/admin/o/%s/items/%lld", r->org.slug, rows[i].id));
+			tv_set_str(m, "title", rows[i].title);
+			tv_set_str(m, "index_no", rows[i].index_no);
+			tv_set_str(m, "doc_no", rows[i].doc_no);
+			tv_set_str(m, "category", rows[i].category);
+			tv_set_str(m, "published_on", rows[i].published_on);
+			tv_set_str(m, "status_label", catalog_status_label(rows[i].status));
+			tv_set_str(m, "status", rows[i].status);
+		}
+	}
+	buf_init(&base, &r->arena, 1024);
+	buf_printf(&base, "/admin/o/%s/items?", r->org.slug);
+	if (status)
+		buf_printf(&base, "status=%s&", status);
+	if (q) {
+		buf_puts(&base, "q=");
+		url_encode_component(&base, q, strlen(q));
+		buf_putc(&base, '&');
+	}
+	view_pager(r, ctx, page, STAFF_PER_PAGE, total, buf_cstr(&base));
+	return respond_html(r, 200, "admin_items", ctx);
+}
+
+/* The item form: values from it (NULL for a new item), categories, message. */
+static int item_form(struct req *r, int status, const struct item *it, const char *error, const char *notice)
+{
+	struct tv *ctx = page_ctx(r, it && it->id ? "编辑信息" : "新建信息"), *m, *cl, *gl, *vl;
+	struct category *cats;
+	size_t ncat;
+	static const char *const genres[] = { "规章", "行政规范性文件", "其他" };
+	static const char *const validities[] = { "有效", "已修改", "废止", "失效" };
+	int rc;
+
+	if ((rc = store_category_list(req_db(r), &r->arena, r->org.id, &cats, &ncat)))
+		return server_error(r, rc);
+	tv_set_str(ctx, "error", error);
+	tv_set_str(ctx, "notice", notice);
+	m = tv_set_map(ctx, "item");
+	if (it) {
+		tv_set_int(m, "id", it->id);
+		tv_set_str(m, "title", it->title);
+		tv_set_str(m, "doc_no", it->doc_no);
+		tv_set_str(m, "publisher", it->publisher);
+		tv_set_str(m, "written_on", it->written_on);
+		tv_set_str(m, "published_on", it->published_on);
+		tv_set_str(m, "topic", it->topic);
+		tv_set_str(m, "validity_on", it->validity_on);
+		tv_set_str(m, "summary", it->summary);
+		tv_set_str(m, "body_md", it->body_md);
+		tv_set_str(m, "index_no", it->index_no);
+		tv_set_int(m, "version", it->version);
+		tv_set_int(m, "views", it->views);
+		if (it->status) {
+			tv_set_str(m, "status_label", catalog_status_label(it->status));
+			tv_set_bool(m, "can_submit", strcmp(it->status, "draft") == 0 || strcmp(it->status, "withdrawn") == 0);
+			tv_set_bool(m, "can_publish", strcmp(it->status, "published") != 0);
+			tv_set_bool(m, "can_withdraw", strcmp(it->status, "published") == 0);
+			tv_set_bool(m, "is_published", strcmp(it->status, "published") == 0);
+			tv_set_str(m, "public_url", arena_printf(&r->arena, "/o/%s/items/%lld", r->org.slug, it->id));
+		}
+	} else {
+		tv_set_str(m, "publisher", r->org.name);
+	}
+	cl = tv_set_list(ctx, "categories");
+	for (size_t i = 0; i < ncat; i++) {
+		struct tv *c = tv_list_push_map(cl);
+
+		tv_set_int(c, "id", cats[i].id);
+		tv_set_str(c, "name", cats[i].name);
+		tv_set_bool(c, "selected", it && it->category_id == cats[i].id);
+	}
+	gl = tv_set_list(ctx, "genres");
+	for (size_t i = 0; i < 3; i++) {
+		struct tv *g = tv_list_push_map(gl);
+
+		tv_set_str(g, "name", genres[i]);
+		tv_set_bool(g, "selected", it && it->genre ? strcmp(it->genre, genres[i]) == 0 : i == 2);
+	}
+	vl = tv_set_list(ctx, "validities");
+	for (size_t i = 0; i < 4; i++) {
+		struct tv *v = tv_list_push_map(vl);
+
+		tv_set_str(v, "name", validities[i]);
+		tv_set_bool(v, "selected", it && it->validity ? strcmp(it->validity, validities[i]) == 0 : i == 0);
+	}
+	if (it && it->id) {
+		struct attachment *atts;
+		size_t na;
+		struct tv *al;
+
+		if ((rc = store_attachment_list(req_db(r), &r->arena, r->org.id, it->id, &atts, &na)))
+			return server_error(r, rc);
+		al = tv_set_list(ctx, "attachments");
+		for (size_t i = 0; i < na; i++) {
+			struct tv *a = tv_list_push_map(al);
+
+			tv_set_int(a, "id", atts[i].id);
+			tv_set_str(a, "filename", atts[i].filename);
+			tv_set_str(a, "mime", atts[i].mime);
+			tv_set_int(a, "size", atts[i].size);
+			tv_set_str(a, "url", arena_printf(&r->arena, "/o/%s/items/%lld/files/%lld", r->org.slug,
+							  it->id, atts[i].id));
+		}
+	}
+	tv_set_int(ctx, "max_upload_mb", r->app->max_upload >> 20);
+	return respond_html(r, status, "admin_item_form", ctx);
+}
+
+int h_admin_item_new(struct req *r)
+{
+	if (!req_can_or_respond(r, PERM_EDIT))
+		return 0;
+	return item_form(r, 200, NULL, NULL, NULL);
+}
+
+/* The item as submitted in the form. */
+static void item_from_form(struct req *r, struct item *it)
+{
+	it->org_id = r->org.id;
+	it->title = param_str(r, "title");
+	it->doc_no = param_str(r, "doc_no");
+	it->publisher = param_str(r, "publisher");
+	it->written_on = param_str(r, "written_on");
+	it->category_id = param_int(r, "category_id", 0);
+	it->topic = param_str(r, "topic");
+	it->genre = param_str(r, "genre");
+	it->validity = param_str(r, "validity");
+	it->validity_on = param_str(r, "validity_on");
+	it->summary = param_str(r, "summary");
+	it->body_md = param_str(r, "body_md");
+	if (!it->body_md)
+		it->body_md = "";
+	it->version = (int)param_int(r, "version", 0);
+}
+
+/* Check the form; on failure the form is shown again with the message. */
+static int check_or_respond(struct req *r, struct item *it, const char **warn)
+{
+	struct category c;
+	const char *msg = NULL;
+	int rc;
+
+	if (catalog_item_check(&r->arena, it, &msg, warn)) {
+		item_form(r, 400, it, msg, NULL);
+		return ERR_INVALID;
+	}
+	rc = store_category_by_id(req_db(r), &r->arena, r->org.id, it->category_id, &c);
+	if (rc == ERR_NOT_FOUND) {
+		item_form(r, 400, it, "公开类别不存在。", NULL);
+		return ERR_INVALID;
+	}
+	if (rc) {
+		server_error(r, rc);
+		return rc;
+	}
+	if ((rc = markdown_to_text(&r->arena, it->body_md, strlen(it->body_md), (size_t)-1, &it->body_text))) {
+		server_error(r, rc);
+		return rc;
+	}
+	return 0;
+}
+
+int h_admin_item_create(struct req *r)
+{
+	struct item it = { 0 };
+	const char *warn = NULL;
+	char now[21];
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_EDIT))
+		return 0;
+	item_from_form(r, &it);
+	if (check_or_respond(r, &it, &warn))
+		return 0;
+	now_utc(now);
+	it.status = "draft";
+	it.created_by = r->user.id;
+	it.created_at = now;
+	if ((rc = store_item_insert(req_db(r), &it)))
+		return server_error(r, rc);
+	log_info("item %lld created by %s", it.id, r->user.username);
+	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/items/%lld%s", r->org.slug, it.id,
+						warn ? "?saved=1" : ""));
+}
+
+int h_admin_item_edit(struct req *r)
+{
+	struct item it;
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_READ))
+		return 0;
+	rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it);
+	if (rc == ERR_NOT_FOUND)
+		return respond_error(r, 404, "该信息不存在。");
+	if (rc)
+		return server_error(r, rc);
+	return item_form(r, 200, &it, NULL, NULL);
+}
+
+int h_admin_item_save(struct req *r)
+{
+	struct item it = { 0 }, old;
+	const char *warn = NULL;
+	char now[21];
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_EDIT))
+		return 0;
+	rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &old);
+	if (rc == ERR_NOT_FOUND)
+		return respond_error(r, 404, "该信息不存在。");
+	if (rc)
+		return server_error(r, rc);
+	item_from_form(r, &it);
+	it.id = old.id;
+	it.status = old.status;
+	it.index_no = old.index_no;
+	it.published_on = old.published_on;
+	if (check_or_respond(r, &it, &warn))
+		return 0;
+	now_utc(now);
+	it.updated_at = now;
+	rc = store_item_update(req_db(r), &it);
+	if (rc == ERR_CONFLICT) {
+		it.version = old.version;
+		return item_form(r, 409, &it, "保存失败：该信息已被他人修改，请刷新后重新编辑。", NULL);
+	}
+	if (rc)
+		return server_error(r, rc);
+	if ((rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it)))
+		return server_error(r, rc);
+	return item_form(r, 200, &it, NULL, warn ? warn : "已保存。");
+}
+
+int h_admin_item_action(struct req *r)
+{
+	const char *action = param_str(r, "action"), *index_no = NULL, *notice;
+	struct item it;
+	char now[21];
+	int rc;
+
+	if (!action)
+		return respond_error(r, 400, "缺少操作。");
+	now_utc(now);
+	if (strcmp(action, "submit") == 0) {
+		if (!req_can_or_respond(r, PERM_EDIT))
+			return 0;
+		rc = catalog_submit(req_db(r), &r->org, r->id, now);
+		notice = "已提交审核。";
+	} else if (strcmp(action, "publish") == 0) {
+		if (!req_can_or_respond(r, PERM_PUBLISH))
+			return 0;
+		rc = catalog_publish(req_db(r), &r->arena, &r->org, r->id, now, &index_no);
+		notice = "已发布。";
+	} else if (strcmp(action, "withdraw") == 0) {
+		if (!req_can_or_respond(r, PERM_PUBLISH))
+			return 0;
+		rc = catalog_withdraw(req_db(r), &r->org, r->id, now);
+		notice = "已撤回。";
+	} else {
+		return respond_error(r, 400, "未知的操作。");
+	}
+	if (rc == ERR_NOT_FOUND)
+		return respond_error(r, 404, "该信息不存在。");
+	if (rc == ERR_CONFLICT)
+		return respond_error(r, 409, "该信息当前的状态不允许此操作，请刷新后重试。");
+	if (rc)
+		return server_error(r, rc);
+	log_info("item %lld %s by %s%s%s", r->id, action, r->user.username, index_no ? " as " : "",
+		 index_no ? index_no : "");
+	if ((rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it)))
+		return server_error(r, rc);
+	return item_form(r, 200, &it, NULL, notice);
+}
+
+/* Move an accepted upload into the content-addressed store. */
+static int store_blob(struct req *r, struct upload *u, char hex[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char dir[700], path[800];
+
+	crypto_hash_sha256_final(u->sha, h);
+	hex_encode(h, sizeof(h), hex);
+	snprintf(dir, sizeof(dir), "%s/%.2s", r->app->files_dir, hex);
+	snprintf(path, sizeof(path), "%s/%s", dir, hex);
+	if (mkdir(dir, 0750) && errno != EEXIST)
+		return err_log(ERR_IO, "upload: mkdir %s: %s", dir, strerror(errno));
+	if (fsync(u->fd))
+		return err_log(ERR_IO, "upload: fsync: %s", strerror(errno));
+	/* link, not rename: an identical file already stored stays as it is */
+	if (link(u->path, path) && errno != EEXIST)
+		return err_log(ERR_IO, "upload: link %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int h_admin_upload(struct req *r)
+{
+	struct upload *u = req_upload(r, "file");
+	struct item it;
+	struct filetype ft;
+	struct attachment at = { 0 };
+	const char *msg, *base;
+	char hex[65], now[21];
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_EDIT))
+		return 0;
+	rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it);
+	if (rc == ERR_NOT_FOUND)
+		return respond_error(r, 404, "该信息不存在。");
+	if (rc)
+		return server_error(r, rc);
+	if (!u)
+		return item_form(r, 400, &it, "请选择要上传的文件。", NULL);
+	/* keep only the last path component of the client's file name */
+	base = strrchr(u->filename, '/');
+	base = base ? base + 1 : u->filename;
+	if (strrchr(base, '\\'))
+		base = strrchr(base, '\\') + 1;
+	if (!*base || !utf8_valid(base, strlen(base)) || utf8_len(base, strlen(base)) > 200)
+		return item_form(r, 400, &it, "文件名无效或过长。", NULL);
+	if (filetype_check(u->path, base, &ft, &msg))
+		return item_form(r, 400, &it, msg, NULL);
+	if ((rc = store_blob(r, u, hex)))
+		return server_error(r, rc);
+	now_utc(now);
+	at.org_id = r->org.id;
+	at.item_id = it.id;
+	at.filename = base;
+	at.mime = ft.mime;
+	at.size = u->size;
+	at.sha256 = hex;
+	at.created_at = now;
+	if ((rc = store_attachment_insert(req_db(r), &at)))
+		return server_error(r, rc);
+	log_info("item %lld: attachment %s (%lld bytes) by %s", it.id, hex, u->size, r->user.username);
+	return item_form(r, 200, &it, NULL, "附件已上传。");
+}
+
+int h_admin_attachment_delete(struct req *r)
+{
+	struct item it;
+	struct attachment at;
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_EDIT))
+		return 0;
+	rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it);
+	if (rc == 0)
+		rc = store_attachment_get(req_db(r), &r->arena, r->org.id, r->id2, &at);
+	if (rc == ERR_NOT_FOUND || (rc == 0 && at.item_id != it.id))
+		return respond_error(r, 404, "附件不存在。");
+	if (rc || (rc = store_attachment_delete(req_db(r), r->org.id, r->id2)))
+		return server_error(r, rc);
+	return item_form(r, 200, &it, NULL, "附件已删除。");
+}
+
+/* ---- 指南 ---- */
+
+int h_admin_guide(struct req *r)
+{
+	struct tv *ctx;
+
+	if (!req_can_or_respond(r, PERM_ADMIN))
+		return 0;
+	ctx = page_ctx(r, "编辑政府信息公开指南");
+	tv_set_str(ctx, "guide_md", r->org.guide_md);
+	return respond_html(r, 200, "admin_guide", ctx);
+}
+
+int h_admin_guide_save(struct req *r)
+{
+	const char *md = param_str(r, "guide_md");
+	struct tv *ctx;
+	char now[21];
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_ADMIN))
+		return 0;
+	now_utc(now);
+	if ((rc = store_org_set_guide(req_db(r), r->org.id, md ? md : "", now)))
+		return server_error(r, rc);
+	ctx = page_ctx(r, "编辑政府信息公开指南");
+	tv_set_str(ctx, "guide_md", md);
+	tv_set_str(ctx, "notice", "指南已保存。");
+	return respond_html(r, 200, "admin_guide", ctx);
+}

@@ -1,0 +1,162 @@
+/* h_feed.c - Atom feeds (per agency and per category) and sitemap.xml. */
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "core/date.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "http/http.h"
+#include "render/html.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define FEED_ENTRIES 50
+#define SITEMAP_MAX 50000 /* the sitemap protocol's limit for one file */
+
+/* "http://host" as the client reached us (X-Forwarded-Proto honoured). */
+static const char *base_url(struct req *r)
+{
+	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+	const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	struct buf b;
+
+	buf_init(&b, &r->arena, 512);
+	buf_puts(&b, proto && strcmp(proto, "https") == 0 ? "https://" : "http://");
+	/* a Host header is attacker-controlled: keep only host name characters */
+	for (const char *p = host ? host : "localhost"; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-' || *p == ':' || *p == '[' || *p == ']')
+			buf_putc(&b, *p);
+	return buf_cstr(&b);
+}
+
+static void xml_text(struct buf *b, const char *s)
+{
+	if (s)
+		xml_escape(b, s, strlen(s));
+}
+
+static int feed(struct req *r, long long category_id)
+{
+	struct item_filter f = { .org_id = r->org.id, .category_id = category_id, .status = "published",
+				 .limit = FEED_ENTRIES };
+	struct category cat = { 0 };
+	struct item_row *rows;
+	size_t n;
+	long long total;
+	const char *base = base_url(r);
+	char updated[21];
+	struct buf b;
+	int rc;
+
+	if (category_id) {
+		rc = store_category_by_id(req_db(r), &r->arena, r->org.id, category_id, &cat);
+		if (rc == ERR_NOT_FOUND)
+			return respond_error(r, 404, "没有这个公开类别。");
+		if (rc)
+			return respond_error(r, 500, "服务器内部错误。");
+	}
+	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
+		return respond_error(r, 500, "服务器内部错误。");
+	time_format_utc(time(NULL), updated);
+	buf_init(&b, &r->arena, 4 * 1024 * 1024);
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+	xml_text(&b, r->org.name);
+	if (category_id) {
+		buf_puts(&b, " - ");
+		xml_text(&b, cat.name);
+	}
+	buf_puts(&b, "</title>\n<id>");
+	xml_text(&b, base);
+	buf_printf(&b, "/o/%s/", r->org.slug);
+	if (category_id)
+		buf_printf(&b, "catalog?category=%lld", category_id);
+	/* the feed changes when its newest entry does */
+	if (n && rows[0].published_on)
+		buf_printf(&b, "</id>\n<updated>%sT00:00:00+08:00</updated>\n", rows[0].published_on);
+	else
+		buf_printf(&b, "</id>\n<updated>%s</updated>\n", updated);
+	buf_puts(&b, "<link rel=\"self\" href=\"");
+	xml_text(&b, base);
+	xml_text(&b, r->url);
+	buf_puts(&b, "\"/>\n<author><name>");
+	xml_text(&b, r->org.name);
+	buf_puts(&b, "</name></author>\n");
+	for (size_t i = 0; i < n; i++) {
+		const char *day = rows[i].published_on ? rows[i].published_on : "1970-01-01";
+
+		buf_puts(&b, "<entry>\n<title>");
+		xml_text(&b, rows[i].title);
+		buf_puts(&b, "</title>\n<id>");
+		xml_text(&b, base);
+		buf_printf(&b, "/o/%s/items/%lld</id>\n<link href=\"", rows[i].org_slug, rows[i].id);
+		xml_text(&b, base);
+		buf_printf(&b, "/o/%s/items/%lld\"/>\n", rows[i].org_slug, rows[i].id);
+		buf_printf(&b, "<updated>%sT00:00:00+08:00</updated>\n<category term=\"", day);
+		xml_text(&b, rows[i].category);
+		buf_puts(&b, "\"/>\n<summary>");
+		if (rows[i].index_no) {
+			buf_puts(&b, "索引号：");
+			xml_text(&b, rows[i].index_no);
+		}
+		if (rows[i].doc_no && *rows[i].doc_no) {
+			buf_puts(&b, "　文号：");
+			xml_text(&b, rows[i].doc_no);
+		}
+		buf_puts(&b, "</summary>\n</entry>\n");
+	}
+	buf_puts(&b, "</feed>\n");
+	if (b.err)
+		return respond_error(r, 500, "服务器内部错误。");
+	return respond_bytes(r, 200, "application/atom+xml; charset=utf-8", b.p, b.n, "public, max-age=300");
+}
+
+int h_feed(struct req *r)
+{
+	return feed(r, 0);
+}
+
+int h_feed_category(struct req *r)
+{
+	return feed(r, r->id);
+}
+
+int h_sitemap(struct req *r)
+{
+	struct item_filter f = { .status = "published", .limit = SITEMAP_MAX };
+	struct org *orgs;
+	struct item_row *rows;
+	size_t no, n;
+	long long total;
+	const char *base = base_url(r);
+	struct buf b;
+	int rc;
+
+	if ((rc = store_org_list(req_db(r), &r->arena, &orgs, &no)) ||
+	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
+		return respond_error(r, 500, "服务器内部错误。");
+	buf_init(&b, &r->arena, 16 * 1024 * 1024);
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (size_t i = 0; i < no; i++) {
+		buf_puts(&b, "<url><loc>");
+		xml_text(&b, base);
+		buf_printf(&b, "/o/%s/</loc></url>\n<url><loc>", orgs[i].slug);
+		xml_text(&b, base);
+		buf_printf(&b, "/o/%s/guide</loc></url>\n", orgs[i].slug);
+	}
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&b, "<url><loc>");
+		xml_text(&b, base);
+		buf_printf(&b, "/o/%s/items/%lld</loc>", rows[i].org_slug, rows[i].id);
+		if (rows[i].published_on)
+			buf_printf(&b, "<lastmod>%s</lastmod>", rows[i].published_on);
+		buf_puts(&b, "</url>\n");
+	}
+	buf_puts(&b, "</urlset>\n");
+	if (b.err)
+		return respond_error(r, 500, "服务器内部错误。");
+	return respond_bytes(r, 200, "application/xml; charset=utf-8", b.p, b.n, "public, max-age=3600");
+}

@@ -1,0 +1,173 @@
+/* http.h - what request handlers see: the application, the request, the
+ * route table's declarations and the response helpers. Internal to
+ * src/http. */
+#ifndef GK_HTTP_HTTP_H
+#define GK_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/str.h"
+#include "store/store.h"
+
+struct MHD_Connection;
+struct MHD_PostProcessor;
+struct db;
+struct db_pool;
+struct fts_ctx;
+struct tmpl_set;
+struct tv;
+
+/* Long-lived state, built at start-up and read-only afterwards. */
+struct app {
+	struct db_pool *pool;
+	struct fts_ctx *fts;
+	struct tmpl_set *tmpl;
+	const char *files_dir;
+	long long max_upload;
+	const char *calendar_warning; /* reserved for the working-day calendar */
+};
+
+enum method { M_GET = 1, M_POST = 2, M_HEAD = 4 };
+
+/* Route flags: requirements checked before the handler runs. */
+enum {
+	R_STAFF = 1 << 0,  /* a logged-in staff member */
+	R_CSRF = 1 << 1,   /* a POST form with a valid CSRF token and same origin */
+	R_API = 1 << 2,    /* errors as JSON */
+	R_ORG = 1 << 3,    /* {org} names an organisation: resolved into req->org */
+	R_UPLOAD = 1 << 4, /* multipart form with files */
+};
+
+enum param_type { P_STR, P_INT, P_DATE, P_TEXT /* multi-line */, P_QUERY /* lenient: truncated, never an error */ };
+
+/* A declared query or form parameter: undeclared ones never reach the handler. */
+struct param_spec {
+	const char *name;
+	enum param_type type;
+	long long min, max;  /* P_INT bounds */
+	size_t max_chars;    /* P_STR/P_TEXT/P_QUERY length cap in characters */
+};
+
+struct param {
+	const char *name;
+	const char *val;     /* NUL-terminated, valid UTF-8 */
+	size_t len;
+	long long num;       /* P_INT value */
+	struct param *next;
+};
+
+/* An uploaded file, stored in a temporary file while it arrives. */
+struct upload {
+	const char *field;
+	const char *filename;
+	char path[512];
+	int fd;
+	long long size;
+	bool too_large;
+	void *sha;           /* crypto_hash_sha256_state */
+	struct upload *next;
+};
+
+struct req;
+typedef int (*handler_fn)(struct req *r);
+
+struct route {
+	unsigned methods;
+	const char *pattern;  /* segments; {org}, {id}, {id2} and {*} are placeholders */
+	handler_fn fn;
+	unsigned flags;
+	const struct param_spec *params;  /* NULL-name terminated; NULL = none */
+};
+
+struct req {
+	struct app *app;
+	struct MHD_Connection *conn;
+	struct arena arena;
+	enum method method;
+	const char *url;
+	const struct route *route;
+	/* path placeholders */
+	long long id, id2;
+	const char *rest;
+	struct org org;
+	/* raw form fields while the body arrives, then the declared ones */
+	struct param *raw_form;
+	struct param *params;
+	struct upload *uploads;
+	struct MHD_PostProcessor *pp;
+	long long body_bytes;
+	int body_err;                /* 413 or 400 decided while reading */
+	/* the connection for this request (taken from the pool on demand) */
+	struct db *db;
+	/* who is asking */
+	bool staff;
+	struct user user;
+	struct session sess;
+	const char *csrf;            /* token to put into forms */
+	const char *new_csrf_cookie; /* anonymous double-submit token to set */
+	const char *set_cookie;      /* an extra Set-Cookie header */
+	char ip[64];
+	bool responded;
+};
+
+/* The database connection of this request (from the pool, returned when
+ * the request completes). */
+struct db *req_db(struct req *r);
+
+/* Parameter access: declared and validated params only. */
+const char *param_str(struct req *r, const char *name);        /* NULL when absent or empty */
+long long param_int(struct req *r, const char *name, long long dflt);
+struct upload *req_upload(struct req *r, const char *field);
+
+/* Responses. Each returns 0 after queueing a response. */
+int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ctx);
+int respond_bytes(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache);
+int respond_file(struct req *r, const char *path, const char *ctype, const char *disposition_name);
+int respond_json(struct req *r, int status, const char *json);
+int respond_redirect(struct req *r, const char *location);
+/* A 4xx/5xx with a Chinese message: an HTML page, or JSON under /api. */
+int respond_error(struct req *r, int status, const char *msg);
+
+/* The page context every template gets: site name, staff user, csrf. */
+struct tv *page_ctx(struct req *r, const char *title);
+
+/* Route table and dispatch (routes.c). */
+extern const struct route routes[];
+extern const size_t routes_count;
+
+/* Handlers */
+int h_root(struct req *r);
+int h_static(struct req *r);
+int h_sitemap(struct req *r);
+int h_org_home(struct req *r);
+int h_catalog(struct req *r);
+int h_item(struct req *r);
+int h_attachment(struct req *r);
+int h_search(struct req *r);
+int h_guide(struct req *r);
+int h_feed(struct req *r);
+int h_feed_category(struct req *r);
+int h_login_form(struct req *r);
+int h_login(struct req *r);
+int h_logout(struct req *r);
+int h_admin_home(struct req *r);
+int h_admin_items(struct req *r);
+int h_admin_item_new(struct req *r);
+int h_admin_item_create(struct req *r);
+int h_admin_item_edit(struct req *r);
+int h_admin_item_save(struct req *r);
+int h_admin_item_action(struct req *r);
+int h_admin_upload(struct req *r);
+int h_admin_attachment_delete(struct req *r);
+int h_admin_guide(struct req *r);
+int h_admin_guide_save(struct req *r);
+int h_api_items(struct req *r);
+int h_api_item(struct req *r);
+
+/* The one permission check for staff routes (auth_can on req_db). Responds
+ * 403 itself and returns false when not allowed. */
+bool req_can_or_respond(struct req *r, int perm);
+
+#endif

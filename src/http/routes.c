@@ -1,0 +1,73 @@
+/* routes.c - the one route table: method, path pattern, handler, what the
+ * request must satisfy (login, CSRF, org), and its declared parameters. */
+#include "http/http.h"
+
+#include "core/banned.h"
+
+#define PAGE { "page", P_INT, 1, 100000, 0 }
+#define STR(n, max) { n, P_STR, 0, 0, max }
+#define TEXT(n, max) { n, P_TEXT, 0, 0, max }
+#define DATE(n) { n, P_DATE, 0, 0, 10 }
+#define INT(n, lo, hi) { n, P_INT, lo, hi, 0 }
+#define END { 0, 0, 0, 0, 0 }
+
+static const struct param_spec p_catalog[] = {
+	INT("category", 1, 1LL << 53), INT("year", 1900, 2999), STR("validity", 8), PAGE, END
+};
+static const struct param_spec p_search[] = {
+	{ "q", P_QUERY, 0, 0, 100 }, INT("category", 1, 1LL << 53), INT("year", 1900, 2999), STR("org", 64),
+	PAGE, END
+};
+static const struct param_spec p_login[] = { STR("username", 64), STR("password", 256), STR("csrf", 64), END };
+static const struct param_spec p_csrf[] = { STR("csrf", 64), END };
+static const struct param_spec p_admin_items[] = {
+	STR("status", 16), STR("q", 100), INT("category", 1, 1LL << 53), PAGE, END
+};
+static const struct param_spec p_item_form[] = {
+	STR("csrf", 64), STR("title", 300), STR("doc_no", 60), STR("publisher", 100), DATE("written_on"),
+	DATE("published_on"), INT("category_id", 1, 1LL << 53), STR("topic", 100), STR("genre", 16),
+	STR("validity", 8), DATE("validity_on"), TEXT("summary", 2000), TEXT("body_md", 1024 * 1024),
+	INT("version", 1, 1LL << 40), END
+};
+static const struct param_spec p_item_action[] = { STR("csrf", 64), STR("action", 16), END };
+static const struct param_spec p_guide[] = { STR("csrf", 64), TEXT("guide_md", 200000), END };
+static const struct param_spec p_api_items[] = {
+	{ "q", P_QUERY, 0, 0, 100 }, STR("category", 64), INT("year", 1900, 2999), PAGE,
+	INT("per_page", 1, 100), END
+};
+
+const struct route routes[] = {
+	/* public portal */
+	{ M_GET | M_HEAD, "/", h_root, 0, NULL },
+	{ M_GET | M_HEAD, "/static/{*}", h_static, 0, NULL },
+	{ M_GET | M_HEAD, "/sitemap.xml", h_sitemap, 0, NULL },
+	{ M_GET | M_HEAD, "/search", h_search, 0, p_search },
+	{ M_GET | M_HEAD, "/o/{org}/", h_org_home, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/catalog", h_catalog, R_ORG, p_catalog },
+	{ M_GET | M_HEAD, "/o/{org}/items/{id}", h_item, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/items/{id}/files/{id2}", h_attachment, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/search", h_search, R_ORG, p_search },
+	{ M_GET | M_HEAD, "/o/{org}/guide", h_guide, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/feed.atom", h_feed, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/feed/{id}.atom", h_feed_category, R_ORG, NULL },
+	/* staff */
+	{ M_GET | M_HEAD, "/admin/login", h_login_form, 0, NULL },
+	{ M_POST, "/admin/login", h_login, R_CSRF, p_login },
+	{ M_POST, "/admin/logout", h_logout, R_STAFF | R_CSRF, p_csrf },
+	{ M_GET | M_HEAD, "/admin/", h_admin_home, R_STAFF, NULL },
+	{ M_GET | M_HEAD, "/admin/o/{org}/items", h_admin_items, R_STAFF | R_ORG, p_admin_items },
+	{ M_GET | M_HEAD, "/admin/o/{org}/items/new", h_admin_item_new, R_STAFF | R_ORG, NULL },
+	{ M_POST, "/admin/o/{org}/items/new", h_admin_item_create, R_STAFF | R_ORG | R_CSRF, p_item_form },
+	{ M_GET | M_HEAD, "/admin/o/{org}/items/{id}", h_admin_item_edit, R_STAFF | R_ORG, NULL },
+	{ M_POST, "/admin/o/{org}/items/{id}", h_admin_item_save, R_STAFF | R_ORG | R_CSRF, p_item_form },
+	{ M_POST, "/admin/o/{org}/items/{id}/action", h_admin_item_action, R_STAFF | R_ORG | R_CSRF, p_item_action },
+	{ M_POST, "/admin/o/{org}/items/{id}/files", h_admin_upload, R_STAFF | R_ORG | R_CSRF | R_UPLOAD, p_csrf },
+	{ M_POST, "/admin/o/{org}/items/{id}/files/{id2}/delete", h_admin_attachment_delete,
+	  R_STAFF | R_ORG | R_CSRF, p_csrf },
+	{ M_GET | M_HEAD, "/admin/o/{org}/guide", h_admin_guide, R_STAFF | R_ORG, NULL },
+	{ M_POST, "/admin/o/{org}/guide", h_admin_guide_save, R_STAFF | R_ORG | R_CSRF, p_guide },
+	/* JSON API */
+	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
+	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },
+};
+const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,920 @@
+/* server.c - libmicrohttpd glue: request lifecycle, body parsing with
+ * limits, declared parameters, sessions and CSRF, responses. */
+#include "http/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "core/assets.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "domain/auth/auth.h"
+#include "http/http.h"
+#include "render/html.h"
+#include "render/tmpl.h"
+#include "store/db.h"
+#include "store/fts.h"
+#include "core/banned.h"
+
+#define MAX_FORM_BYTES (2 * 1024 * 1024)  /* all non-file fields of one request */
+#define MAX_FIELD_BYTES (1024 * 1024 + 64)
+#define MAX_URL_BYTES 2048
+#define SESSION_COOKIE "gk_session"
+#define CSRF_COOKIE "gk_csrf"
+#define SESSION_HOURS 12
+
+static const char csp[] =
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+struct db *req_db(struct req *r)
+{
+	if (!r->db)
+		r->db = db_pool_get(r->app->pool);
+	return r->db;
+}
+
+/* ---- responses ---- */
+
+static void add_common_headers(struct req *r, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (r->new_csrf_cookie) {
+		char *c = arena_printf(&r->arena, CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
+				       r->new_csrf_cookie);
+		if (c)
+			MHD_add_response_header(resp, "Set-Cookie", c);
+	}
+	if (r->set_cookie)
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+}
+
+static int queue(struct req *r, int status, struct MHD_Response *resp)
+{
+	enum MHD_Result ok;
+
+	if (!resp)
+		return ERR_NOMEM;
+	add_common_headers(r, resp);
+	ok = MHD_queue_response(r->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	r->responded = true;
+	return ok == MHD_YES ? 0 : ERR_IO;
+}
+
+int respond_bytes(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache)
+{
+	struct MHD_Response *resp;
+
+	if (r->method == M_HEAD)
+		n = 0;
+	resp = MHD_create_response_from_buffer(n, (void *)p, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return ERR_NOMEM;
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", cache ? cache : "no-store");
+	return queue(r, status, resp);
+}
+
+int respond_json(struct req *r, int status, const char *json)
+{
+	return respond_bytes(r, status, "application/json; charset=utf-8", json, strlen(json), NULL);
+}
+
+int respond_redirect(struct req *r, const char *location)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+
+	if (!resp)
+		return ERR_NOMEM;
+	MHD_add_response_header(resp, "Location", location);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	return queue(r, 303, resp);
+}
+
+int respond_file(struct req *r, const char *path, const char *ctype, const char *disposition_name)
+{
+	struct MHD_Response *resp;
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return respond_error(r, 404, "文件不存在。");
+	}
+	resp = MHD_create_response_from_fd64((uint64_t)sb.st_size, fd);
+	if (!resp) {
+		close(fd);
+		return ERR_NOMEM;
+	}
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "public, max-age=86400");
+	if (disposition_name) {
+		struct buf b;
+
+		buf_init(&b, &r->arena, 2048);
+		buf_puts(&b, "attachment; filename*=UTF-8''");
+		url_encode_component(&b, disposition_name, strlen(disposition_name));
+		if (!b.err)
+			MHD_add_response_header(resp, "Content-Disposition", buf_cstr(&b));
+	}
+	return queue(r, 200, resp);
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return "请求有误";
+	case 403: return "无权访问";
+	case 404: return "页面不存在";
+	case 405: return "请求方法不允许";
+	case 409: return "操作冲突";
+	case 413: return "提交的内容过大";
+	case 414: return "网址过长";
+	default: return status >= 500 ? "服务器内部错误" : "请求有误";
+	}
+}
+
+int respond_error(struct req *r, int status, const char *msg)
+{
+	if (r->route && (r->route->flags & R_API)) {
+		struct buf b;
+
+		buf_init(&b, &r->arena, 4096);
+		buf_printf(&b, "{\"error\":{\"status\":%d,\"message\":\"", status);
+		for (const char *p = msg; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_putc(&b, '\\');
+			buf_putc(&b, *p);
+		}
+		buf_puts(&b, "\"}}");
+		return respond_json(r, status, b.err ? "{\"error\":{}}" : buf_cstr(&b));
+	}
+	{
+		struct tv *ctx = page_ctx(r, status_title(status));
+
+		tv_set_str(ctx, "message", msg);
+		tv_set_int(ctx, "status", status);
+		return respond_html(r, status, "error", ctx);
+	}
+}
+
+struct tv *page_ctx(struct req *r, const char *title)
+{
+	struct tv *ctx = tv_map(&r->arena);
+
+	tv_set_str(ctx, "title", title);
+	tv_set_str(ctx, "site_name", "政府信息公开平台");
+	tv_set_str(ctx, "csrf", r->csrf);
+	if (r->org.id) {
+		struct tv *o = tv_set_map(ctx, "org");
+
+		tv_set_str(o, "name", r->org.name);
+		tv_set_str(o, "slug", r->org.slug);
+	}
+	if (r->staff) {
+		struct tv *u = tv_set_map(ctx, "staff");
+
+		tv_set_str(u, "username", r->user.username);
+		tv_set_str(u, "display_name", *r->user.display_name ? r->user.display_name : r->user.username);
+	}
+	return ctx;
+}
+
+int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ctx)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, &r->arena, 8 * 1024 * 1024);
+	rc = tmpl_render(r->app->tmpl, tmpl_name, ctx, &b);
+	if (rc) {
+		log_error("render %s: %s", tmpl_name, err_name(rc));
+		return respond_bytes(r, 500, "text/plain; charset=utf-8", "服务器内部错误。\n",
+				     strlen("服务器内部错误。\n"), NULL);
+	}
+	return respond_bytes(r, status, "text/html; charset=utf-8", b.p ? b.p : "", b.n, NULL);
+}
+
+/* ---- parameters ---- */
+
+static struct param *param_find(struct param *list, const char *name)
+{
+	for (struct param *p = list; p; p = p->next)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+const char *param_str(struct req *r, const char *name)
+{
+	struct param *p = param_find(r->params, name);
+
+	return p && p->len ? p->val : NULL;
+}
+
+long long param_int(struct req *r, const char *name, long long dflt)
+{
+	struct param *p = param_find(r->params, name);
+
+	return p && p->len ? p->num : dflt;
+}
+
+struct upload *req_upload(struct req *r, const char *field)
+{
+	for (struct upload *u = r->uploads; u; u = u->next)
+		if (strcmp(u->field, field) == 0 && u->size > 0)
+			return u;
+	return NULL;
+}
+
+/* Cut valid UTF-8 (p, n) to at most max characters; returns bytes kept. */
+static size_t utf8_cut(const char *p, size_t n, size_t max)
+{
+	size_t chars = 0, i = 0;
+
+	while (i < n) {
+		if (((unsigned char)p[i] & 0xC0) != 0x80) {
+			if (chars == max)
+				return i;
+			chars++;
+		}
+		i++;
+	}
+	return n;
+}
+
+/* Replace invalid UTF-8 and control characters by spaces (lenient params). */
+static char *utf8_scrub(struct arena *a, const char *p, size_t n)
+{
+	char *out = arena_alloc(a, n * 3 + 1), *o = out;
+	const char *cur = p, *end = p + n;
+
+	if (!out)
+		return NULL;
+	while (cur < end) {
+		const char *start = cur;
+		uint32_t c = utf8_next(&cur, end);
+
+		if (c == 0xFFFD && !(cur - start == 3 && (unsigned char)start[0] == 0xEF))
+			c = ' ';
+		if (c < 0x20 || c == 0x7F)
+			c = ' ';
+		o += utf8_put(o, c);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Validate one declared parameter; on failure *msg is a Chinese message. */
+static int param_check(struct req *r, const struct param_spec *sp, const char *val, size_t len,
+		       struct param *out, const char **msg)
+{
+	out->name = sp->name;
+	if (sp->type == P_QUERY) {
+		char *s = utf8_scrub(&r->arena, val, len);
+
+		if (!s)
+			return ERR_NOMEM;
+		len = utf8_cut(s, strlen(s), sp->max_chars);
+		s[len] = '\0';
+		out->val = s;
+		out->len = len;
+		return 0;
+	}
+	if (!utf8_valid(val, len) || memchr(val, '\0', len)) {
+		*msg = arena_printf(&r->arena, "参数“%s”含有无效的字符编码。", sp->name);
+		return ERR_INVALID;
+	}
+	out->val = val;
+	out->len = len;
+	switch (sp->type) {
+	case P_INT: {
+		struct str t = str_trim((struct str){ val, len });
+
+		if (t.n == 0) {
+			out->len = 0;
+			return 0;
+		}
+		if (num_parse(t.p, t.n, sp->min, sp->max, &out->num)) {
+			*msg = arena_printf(&r->arena, "参数“%s”应为 %lld 到 %lld 之间的整数。", sp->name,
+					    sp->min, sp->max);
+			return ERR_INVALID;
+		}
+		return 0;
+	}
+	case P_DATE: {
+		long d;
+		struct str t = str_trim((struct str){ val, len });
+
+		if (t.n == 0) {
+			out->len = 0;
+			return 0;
+		}
+		if (date_parse(t.p, t.n, &d)) {
+			*msg = arena_printf(&r->arena, "参数“%s”应为 YYYY-MM-DD 格式的有效日期。", sp->name);
+			return ERR_INVALID;
+		}
+		out->val = arena_strndup(&r->arena, t.p, t.n);
+		out->len = t.n;
+		return out->val ? 0 : ERR_NOMEM;
+	}
+	case P_STR:
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)val[i] < 0x20 && val[i] != '\t') {
+				*msg = arena_printf(&r->arena, "参数“%s”不能包含换行或控制字符。", sp->name);
+				return ERR_INVALID;
+			}
+		/* fall through */
+	case P_TEXT:
+	default:
+		if (utf8_len(val, len) > sp->max_chars) {
+			*msg = arena_printf(&r->arena, "“%s”过长（不超过 %zu 字）。", sp->name, sp->max_chars);
+			return ERR_TOO_LARGE;
+		}
+		return 0;
+	}
+}
+
+struct qctx {
+	struct req *r;
+	struct param *list;
+	int err;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct qctx *q = cls;
+	struct param *p;
+
+	if (!key)
+		return MHD_YES;
+	p = arena_zalloc(&q->r->arena, sizeof(*p));
+	if (!p) {
+		q->err = ERR_NOMEM;
+		return MHD_NO;
+	}
+	p->name = key;
+	p->val = value ? value : "";
+	p->len = strlen(p->val);
+	p->next = q->list;
+	q->list = p;
+	return MHD_YES;
+}
+
+/* Build r->params from the query string (GET) or the form (POST), keeping
+ * only what the route declares. Responds 400 itself on a bad value. */
+static int params_or_respond(struct req *r)
+{
+	const struct param_spec *sp = r->route->params;
+	struct param *src;
+	struct qctx q = { .r = r };
+
+	if (r->method == M_POST) {
+		src = r->raw_form;
+	} else {
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
+		if (q.err)
+			return q.err;
+		src = q.list;
+	}
+	for (; sp && sp->name; sp++) {
+		struct param *in = param_find(src, sp->name), *out;
+		const char *msg = "参数无效。";
+		int rc;
+
+		if (!in)
+			continue;
+		out = arena_zalloc(&r->arena, sizeof(*out));
+		if (!out)
+			return ERR_NOMEM;
+		if ((rc = param_check(r, sp, in->val, in->len, out, &msg))) {
+			if (rc == ERR_NOMEM)
+				return rc;
+			respond_error(r, 400, msg);
+			return ERR_INVALID;
+		}
+		out->next = r->params;
+		r->params = out;
+	}
+	return 0;
+}
+
+/* ---- body ---- */
+
+static int field_append(struct req *r, const char *key, const char *data, size_t off, size_t size)
+{
+	struct param *p = r->raw_form;
+
+	/* MHD delivers a long value in pieces with growing offsets */
+	if (!p || off == 0 || strcmp(p->name, key) != 0) {
+		p = arena_zalloc(&r->arena, sizeof(*p));
+		if (!p || !(p->name = arena_strdup(&r->arena, key)))
+			return ERR_NOMEM;
+		p->val = "";
+		p->next = r->raw_form;
+		r->raw_form = p;
+	}
+	if (size == 0)
+		return 0;
+	if (p->len + size > MAX_FIELD_BYTES)
+		return ERR_TOO_LARGE;
+	{
+		char *nv = arena_alloc(&r->arena, p->len + size + 1);
+
+		if (!nv)
+			return ERR_NOMEM;
+		memcpy(nv, p->val, p->len);
+		memcpy(nv + p->len, data, size);
+		nv[p->len + size] = '\0';
+		p->val = nv;
+		p->len += size;
+	}
+	return 0;
+}
+
+static struct upload *upload_start(struct req *r, const char *key, const char *filename)
+{
+	struct upload *u = arena_zalloc(&r->arena, sizeof(*u));
+	crypto_hash_sha256_state *st;
+
+	if (!u)
+		return NULL;
+	st = arena_alloc(&r->arena, sizeof(*st));
+	if (!st)
+		return NULL;
+	crypto_hash_sha256_init(st);
+	u->sha = st;
+	u->field = arena_strdup(&r->arena, key);
+	u->filename = arena_strdup(&r->arena, filename);
+	snprintf(u->path, sizeof(u->path), "%s/tmp/upload-XXXXXX", r->app->files_dir);
+	u->fd = mkstemp(u->path);
+	if (u->fd < 0) {
+		log_error("upload: mkstemp %s: %s", u->path, strerror(errno));
+		return NULL;
+	}
+	u->next = r->uploads;
+	r->uploads = u;
+	return u;
+}
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+				 const char *content_type, const char *transfer_encoding, const char *data,
+				 uint64_t off, size_t size)
+{
+	struct req *r = cls;
+
+	if (!key)
+		return MHD_YES;
+	if (filename) {
+		struct upload *u = r->uploads;
+
+		if (!(r->route && (r->route->flags & R_UPLOAD))) {
+			r->body_err = 400;
+			return MHD_NO;
+		}
+		if (!u || off == 0 || strcmp(u->field, key) != 0) {
+			u = upload_start(r, key, filename);
+			if (!u) {
+				r->body_err = 500;
+				return MHD_NO;
+			}
+		}
+		if (u->too_large)
+			return MHD_YES;
+		if (u->size + (long long)size > r->app->max_upload) {
+			u->too_large = true;
+			return MHD_YES;
+		}
+		if (size && write(u->fd, data, size) != (ssize_t)size) {
+			r->body_err = 500;
+			return MHD_NO;
+		}
+		crypto_hash_sha256_update(u->sha, (const unsigned char *)data, size);
+		u->size += (long long)size;
+		return MHD_YES;
+	}
+	if (field_append(r, key, data, (size_t)off, size)) {
+		r->body_err = 413;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* ---- sessions and CSRF ---- */
+
+static bool hex_token_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n == 64 && strspn(s, "0123456789abcdef") == n;
+}
+
+/* Load the staff session from its cookie, if any. */
+static int load_session(struct req *r)
+{
+	const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	const char *hash;
+	char now[21];
+	int rc;
+
+	if (!hex_token_ok(tok))
+		return 0;
+	if ((rc = auth_token_hash(&r->arena, tok, &hash)))
+		return rc;
+	time_format_utc(time(NULL), now);
+	rc = store_session_get(req_db(r), &r->arena, hash, now, &r->sess);
+	if (rc == ERR_NOT_FOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if ((rc = store_user_by_id(req_db(r), &r->arena, r->sess.user_id, &r->user)))
+		return rc == ERR_NOT_FOUND ? 0 : rc;
+	r->staff = true;
+	r->csrf = r->sess.csrf;
+	return 0;
+}
+
+/* The CSRF token for forms: the session's, or an anonymous double-submit
+ * cookie created on first use. */
+static int ensure_csrf(struct req *r)
+{
+	const char *c;
+
+	if (r->csrf)
+		return 0;
+	c = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, CSRF_COOKIE);
+	if (hex_token_ok(c)) {
+		r->csrf = arena_strdup(&r->arena, c);
+		return r->csrf ? 0 : ERR_NOMEM;
+	}
+	if (auth_random_token(&r->arena, 32, &r->csrf))
+		return ERR_NOMEM;
+	r->new_csrf_cookie = r->csrf;
+	return 0;
+}
+
+/* Same-origin: an Origin header, when sent, must name this host. */
+static bool same_origin(struct req *r)
+{
+	const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+	const char *p;
+
+	if (!origin)
+		return true;
+	if (!host)
+		return false;
+	p = strstr(origin, "://");
+	return p && strcmp(p + 3, host) == 0;
+}
+
+static bool csrf_ok(struct req *r)
+{
+	struct param *p = param_find(r->raw_form, "csrf");
+
+	if (!same_origin(r) || !p || !r->csrf || r->new_csrf_cookie)
+		return false;
+	return strlen(r->csrf) == p->len && sodium_memcmp(r->csrf, p->val, p->len) == 0;
+}
+
+bool req_can_or_respond(struct req *r, int perm)
+{
+	bool ok = false;
+	int rc;
+
+	if (!r->staff) {
+		respond_error(r, 403, "请先登录。");
+		return false;
+	}
+	rc = auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok);
+	if (rc || !ok) {
+		respond_error(r, 403, rc ? "权限检查失败。" : "您没有在本机构执行此操作的权限。");
+		return false;
+	}
+	return true;
+}
+
+/* ---- routing ---- */
+
+/* Match path against a route pattern, filling placeholders. */
+static bool route_match(struct req *r, const char *pat, const char *path, const char **org_slug)
+{
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *pe = strchr(pat, '}');
+			/* a placeholder ends at the pattern's next literal character */
+			const char *se = strchr(path, pe[1] ? pe[1] : '/');
+			const char *slash = strchr(path, '/');
+			size_t sn;
+
+			if (slash && (!se || slash < se))
+				se = slash;
+			sn = se ? (size_t)(se - path) : strlen(path);
+			size_t pn = (size_t)(pe - pat + 1);
+
+			if (sn == 0)
+				return false;
+			if (pn == 3 && pat[1] == '*') {
+				r->rest = path;
+				return pat[3] == '\0';
+			}
+			if (pn == 5 && memcmp(pat, "{org}", 5) == 0) {
+				*org_slug = arena_strndup(&r->arena, path, sn);
+			} else {
+				long long v;
+
+				if (num_parse(path, sn, 1, 1LL << 53, &v))
+					return false;
+				if (pn == 4)
+					r->id = v;
+				else
+					r->id2 = v;
+			}
+			pat = pe + 1;
+			path += sn;
+			continue;
+		}
+		if (*pat != *path)
+			return false;
+		pat++;
+		path++;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
+static int dispatch(struct req *r)
+{
+	const char *slug = NULL;
+	const struct route *match = NULL;
+	bool path_known = false;
+	int rc;
+
+	for (size_t i = 0; i < routes_count; i++) {
+		slug = NULL;
+		r->id = r->id2 = 0;
+		r->rest = NULL;
+		if (!route_match(r, routes[i].pattern, r->url, &slug))
+			continue;
+		path_known = true;
+		if (routes[i].methods & r->method) {
+			match = &routes[i];
+			break;
+		}
+	}
+	if (!match) {
+		static const struct route api_errors = { .flags = R_API };
+
+		r->route = strncmp(r->url, "/api/", 5) == 0 ? &api_errors : NULL;
+		return respond_error(r, path_known ? 405 : 404,
+				     path_known ? "不支持此请求方法。" : "您访问的页面不存在。");
+	}
+	r->route = match;
+	if (r->body_err)
+		return respond_error(r, r->body_err, r->body_err == 413 ? "提交的内容过大。" : "请求内容无效。");
+	if ((rc = load_session(r)))
+		return respond_error(r, 500, "服务器内部错误。");
+	if (!(match->flags & R_API) && (rc = ensure_csrf(r)))
+		return respond_error(r, 500, "服务器内部错误。");
+	if (slug) {
+		rc = store_org_by_slug(req_db(r), &r->arena, slug, &r->org);
+		if (rc == ERR_NOT_FOUND || (rc == 0 && strcmp(r->org.kind, "agency") != 0))
+			return respond_error(r, 404, "没有这个机构。");
+		if (rc)
+			return respond_error(r, 500, "服务器内部错误。");
+	}
+	if ((match->flags & R_STAFF) && !r->staff) {
+		if (r->method == M_GET)
+			return respond_redirect(r, "/admin/login");
+		return respond_error(r, 403, "请先登录。");
+	}
+	if ((match->flags & R_CSRF) && !csrf_ok(r))
+		return respond_error(r, 403, "表单已过期或来源无效，请返回刷新页面后重试。");
+	for (struct upload *u = r->uploads; u; u = u->next)
+		if (u->too_large)
+			return respond_error(r, 413, arena_printf(&r->arena, "附件“%s”超过大小上限（%lld MB）。",
+								    u->filename, r->app->max_upload >> 20));
+	if ((rc = params_or_respond(r)))
+		return rc == ERR_INVALID ? 0 : respond_error(r, 500, "服务器内部错误。");
+	rc = match->fn(r);
+	if (!r->responded)
+		return respond_error(r, 500, "服务器内部错误。");
+	return rc;
+}
+
+/* ---- MHD callbacks ---- */
+
+static void client_ip(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	r->ip[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->ip, sizeof(r->ip));
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, r->ip, sizeof(r->ip));
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct app *app = cls;
+	struct req *r = *con_cls;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		arena_init(&r->arena, 64 * 1024 * 1024);
+		r->app = app;
+		r->conn = conn;
+		*con_cls = r;
+		if (strcmp(method, "GET") == 0)
+			r->method = M_GET;
+		else if (strcmp(method, "HEAD") == 0)
+			r->method = M_HEAD;
+		else if (strcmp(method, "POST") == 0)
+			r->method = M_POST;
+		r->url = url;
+		client_ip(r);
+		if (r->method == M_POST) {
+			const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+
+			if (ct && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+				   strncasecmp(ct, "multipart/form-data", 19) == 0))
+				r->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, r);
+			else if (ct)
+				r->body_err = 400;
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		r->body_bytes += (long long)*upload_size;
+		if (r->body_bytes > MAX_FORM_BYTES + r->app->max_upload + 64 * 1024)
+			r->body_err = 413;
+		if (!r->body_err && r->pp &&
+		    MHD_post_process(r->pp, upload_data, *upload_size) != MHD_YES && !r->body_err)
+			r->body_err = 400;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!r->method) {
+		r->route = NULL;
+		return respond_error(r, 405, "不支持此请求方法。") ? MHD_NO : MHD_YES;
+	}
+	if (strlen(url) > MAX_URL_BYTES || !utf8_valid(url, strlen(url))) {
+		r->route = NULL;
+		return respond_error(r, strlen(url) > MAX_URL_BYTES ? 414 : 400, "网址无效。") ? MHD_NO : MHD_YES;
+	}
+	if (dispatch(r) && !r->responded)
+		return MHD_NO;
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct app *app = cls;
+	struct req *r = *con_cls;
+
+	if (!r)
+		return;
+	if (r->pp)
+		MHD_destroy_post_processor(r->pp);
+	for (struct upload *u = r->uploads; u; u = u->next) {
+		if (u->fd >= 0)
+			close(u->fd);
+		if (u->path[0])
+			unlink(u->path); /* handlers link accepted files elsewhere first */
+	}
+	if (r->db)
+		db_pool_put(app->pool, r->db);
+	arena_release(&r->arena);
+	free(r);
+	*con_cls = NULL;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	long long port;
+
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return ERR_INVALID;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	if (num_parse(colon + 1, strlen(colon + 1), 1, 65535, &port))
+		return ERR_INVALID;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (strcmp(host, "localhost") == 0)
+		memcpy(host, "127.0.0.1", 10);
+	if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) != 1)
+		return ERR_INVALID;
+	return 0;
+}
+
+static int load_templates(struct tmpl_set **out)
+{
+	struct tmpl_src srcs[64];
+	size_t n = 0;
+	char err[256];
+
+	for (size_t i = 0; i < assets_count; i++) {
+		const char *name = assets[i].name;
+		size_t len = strlen(name);
+
+		if (strncmp(name, "templates/", 10) != 0 || len < 16 || strcmp(name + len - 5, ".html") != 0)
+			continue;
+		if (n == sizeof(srcs) / sizeof(srcs[0]))
+			return err_log(ERR_TOO_LARGE, "too many templates");
+		/* "templates/item.html" -> "item" (names point into static assets) */
+		srcs[n].name = strndup(name + 10, len - 15);
+		srcs[n].text = (const char *)assets[i].data;
+		srcs[n].len = assets[i].len;
+		if (!srcs[n].name)
+			return ERR_NOMEM;
+		n++;
+	}
+	{
+		int rc = tmpl_set_load(out, srcs, n, err, sizeof(err));
+
+		for (size_t i = 0; i < n; i++)
+			free((char *)srcs[i].name);
+		if (rc)
+			return err_log(rc, "templates: %s", err);
+	}
+	return 0;
+}
+
+int http_serve(const struct serve_opts *o)
+{
+	struct app app = { 0 };
+	struct sockaddr_in sa;
+	struct MHD_Daemon *d = NULL;
+	sigset_t set;
+	int sig, rc, threads = o->threads > 0 ? o->threads : 4;
+	char tmpdir[600];
+
+	if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa))
+		return err_log(ERR_INVALID, "serve: bad listen address %s", o->listen);
+	app.files_dir = o->files_dir;
+	app.max_upload = o->max_upload > 0 ? o->max_upload : 50LL * 1024 * 1024;
+	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o->files_dir);
+	if ((mkdir(o->files_dir, 0750) && errno != EEXIST) || (mkdir(tmpdir, 0750) && errno != EEXIST))
+		return err_log(ERR_IO, "serve: cannot create %s: %s", tmpdir, strerror(errno));
+	if ((rc = auth_init()) || (rc = load_templates(&app.tmpl)))
+		return rc;
+	if ((rc = fts_ctx_new(NULL, &app.fts)))
+		goto out;
+	if ((rc = db_pool_open(o->db_path, &(struct db_opts){ .fts = app.fts }, threads + 1, &app.pool)))
+		goto out;
+	/* handle SIGINT/SIGTERM synchronously: block them in every thread */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+			     0, NULL, NULL, on_request, &app,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &app,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+			     MHD_OPTION_END);
+	if (!d) {
+		rc = err_log(ERR_IO, "serve: cannot listen on %s", o->listen);
+		goto out;
+	}
+	log_info("serving %s on http://%s/ (%d threads)", o->db_path, o->listen, threads);
+	sigwait(&set, &sig);
+	log_info("shutting down (signal %d)", sig);
+	MHD_stop_daemon(d);
+	rc = 0;
+out:
+	db_pool_close(app.pool);
+	fts_ctx_free(app.fts);
+	tmpl_set_free(app.tmpl);
+	return rc;
+}

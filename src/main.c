@@ -1,0 +1,203 @@
+/* main.c - `gongkai <command> [options]`: the one dispatch table of the
+ * subcommands (name, handler, summary, usage) and the global option --db.
+ *
+ * Exit statuses: 0 success, 1 runtime error, 2 usage error. Every error is
+ * one line on stderr, in Chinese, prefixed "gongkai: ". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/auth/auth.h"
+#include "core/banned.h"
+
+#define DB_HELP "  --db PATH          数据库文件（默认：环境变量 GONGKAI_DB，否则 gongkai.db）\n"
+
+struct cmd {
+	const char *name;
+	int (*run)(const struct cli *c, int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+static const struct cmd cmds[] = {
+	{ "init", cli_init, "创建或升级数据库，建立平台机构和初始管理员",
+	  "用法：gongkai init [--admin NAME] [--org-name 名称 --org-slug SLUG [--org-code 代码]]\n"
+	  "\n"
+	  "创建或升级数据库，建立平台机构；还没有任何用户时创建初始系统管理员，\n"
+	  "其一次性密码只在这里显示一次。可重复运行：已完成的步骤不会重做。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --admin NAME       初始系统管理员的用户名（默认 admin）\n"
+	  "  --org-name 名称    同时创建一个机构（含默认公开类别）\n"
+	  "  --org-slug SLUG    该机构的标识，用于网址（小写字母、数字和 -）\n"
+	  "  --org-code 代码    该机构的机构代码（索引号前缀）\n" DB_HELP },
+	{ "demo", cli_demo, "载入演示机构（桐乡市教育局）及其公开目录",
+	  "用法：gongkai demo\n"
+	  "\n"
+	  "从数据目录的 demo/tongxiang-edu/ 载入演示机构、公开指南和公开目录，\n"
+	  "并创建机构管理员 tongxiang，其一次性密码只显示一次。机构已存在时不做改动。\n"
+	  "数据目录：环境变量 GONGKAI_DATA，否则 ./data、程序所在目录的 ../data、\n"
+	  "/usr/share/gongkai 中第一个含演示数据的目录。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
+	{ "serve", cli_serve, "启动网站（公开门户、工作人员页面和 API）",
+	  "用法：gongkai serve [--listen HOST:PORT] [--files DIR] [--threads N]\n"
+	  "\n"
+	  "升级数据库结构（如需要）后启动网站，收到 SIGINT 或 SIGTERM 时退出。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --listen HOST:PORT 监听地址（默认 127.0.0.1:8080；IPv6 写作 [::1]:8080）\n"
+	  "  --files DIR        附件目录（默认：数据库文件名加 .files，如 gongkai.db.files）\n"
+	  "  --threads N        工作线程数，1-256（默认 4）\n" DB_HELP },
+	{ "user", cli_user, "管理工作人员账号（add、passwd、list）",
+	  "用法：gongkai user add NAME --org SLUG --role ROLE [--display 姓名] [--password-stdin]\n"
+	  "      gongkai user passwd NAME [--password-stdin | --random]\n"
+	  "      gongkai user list\n"
+	  "\n"
+	  "add     创建用户并授予机构 SLUG 中的角色 ROLE：sysadmin（系统管理员，\n"
+	  "        总是属于平台机构，可不写 --org）、orgadmin、editor、reviewer、\n"
+	  "        handler、viewer。不加 --password-stdin 时生成一次性密码并显示一次。\n"
+	  "passwd  修改密码：从标准输入读一行（在终端上则提示输入两次），\n"
+	  "        或用 --random 生成新密码并显示一次。该用户的登录会话随之失效。\n"
+	  "list    列出所有用户：用户名、姓名、机构、角色、创建时间。\n"
+	  "\n"
+	  "密码从不写在命令行上。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --org SLUG         机构标识\n"
+	  "  --role ROLE        角色\n"
+	  "  --display 姓名     显示的姓名\n"
+	  "  --password-stdin   从标准输入读取密码（一行）\n"
+	  "  --random           生成随机密码\n" DB_HELP },
+	{ "import", cli_import, "从 TSV 文件批量导入公开目录条目并发布",
+	  "用法：gongkai import --org SLUG FILE\n"
+	  "\n"
+	  "从 FILE（- 为标准输入）导入机构 SLUG 的公开目录条目并发布，按发布日期\n"
+	  "顺序编索引号。全部导入或全部不导入：任一行有误则报告行号，不做改动。\n"
+	  "\n"
+	  "文件格式：UTF-8，每行一条，11 列以 Tab 分隔：\n"
+	  "  公开类别 标题 文号 发布机构 成文日期 发布日期 体裁 有效性 有效性日期 主题分类 正文\n"
+	  "以 # 开头的行（含表头）和空行忽略；日期为 YYYY-MM-DD，可空（发布日期为空时\n"
+	  "取当天）；主题分类和正文（Markdown）中 \\n 表示换行，\\\\ 表示反斜杠。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --org SLUG         导入到哪个机构\n" DB_HELP },
+	{ "backup", cli_backup, "在线备份数据库到新文件",
+	  "用法：gongkai backup FILE\n"
+	  "\n"
+	  "把数据库在线备份到 FILE（网站可继续运行）。FILE 已存在时不会覆盖。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
+	{ "version", cli_version, "显示版本",
+	  "用法：gongkai version\n"
+	  "\n"
+	  "显示 gongkai 及 SQLite、libmicrohttpd 的版本。\n" },
+	{ "help", NULL, "显示帮助",
+	  "用法：gongkai help [命令]\n"
+	  "\n"
+	  "列出所有命令，或显示某个命令的用法（同 gongkai 命令 --help）。\n" },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const struct cmd *cmd_find(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+static void usage_all(FILE *out)
+{
+	fputs("用法：gongkai [--db PATH] <命令> [选项]\n\n政府信息公开平台。\n\n命令：\n", out);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\n全局选项（可写在命令前或后）：\n" DB_HELP
+	      "  -h, --help         显示帮助\n"
+	      "\n用 gongkai <命令> --help 查看各命令的用法。\n",
+	      out);
+}
+
+static int cmd_help(const struct cli *c, int argc, char **argv)
+{
+	const struct cmd *k;
+
+	if (argc > 2)
+		return cli_usage_fail(c, "多余的参数“%s”", argv[2]);
+	if (argc < 2) {
+		usage_all(stdout);
+		return CLI_OK;
+	}
+	if (!(k = cmd_find(argv[1])))
+		return cli_usage_fail(NULL, "未知命令“%s”", argv[1]);
+	fputs(k->usage, stdout);
+	return CLI_OK;
+}
+
+/* Take --db PATH / --db=PATH out of argv, wherever it is (up to "--"), so
+ * every command accepts it before or after its name. The last one wins.
+ * Returns 0 or CLI_USAGE (reported). */
+static int take_db_option(int *argc, char **argv, const char **db_path)
+{
+	int i, k = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *arg = argv[i];
+
+		if (strcmp(arg, "--") == 0)
+			break;
+		if (strcmp(arg, "--db") == 0) {
+			if (i + 1 >= *argc)
+				return cli_usage_fail(NULL, "选项 --db 需要一个参数");
+			*db_path = argv[++i];
+		} else if (strncmp(arg, "--db=", 5) == 0) {
+			*db_path = arg + 5;
+		} else {
+			argv[k++] = argv[i];
+			continue;
+		}
+		if (!**db_path)
+			return cli_usage_fail(NULL, "--db 不能为空");
+	}
+	while (i < *argc)
+		argv[k++] = argv[i++];
+	argv[k] = NULL;
+	*argc = k;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("GONGKAI_DB");
+	struct cli c = { .db_path = env && *env ? env : "gongkai.db" };
+	const struct cmd *k;
+	const char *name;
+	int rc;
+
+	if ((rc = take_db_option(&argc, argv, &c.db_path)))
+		return rc;
+	if (argc < 2) {
+		usage_all(stderr);
+		return CLI_USAGE;
+	}
+	name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		usage_all(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(name, "--version") == 0)
+		name = "version";
+	else if (name[0] == '-')
+		return cli_usage_fail(NULL, "未知选项 %s", name);
+	if (!(k = cmd_find(name)))
+		return cli_usage_fail(NULL, "未知命令“%s”", name);
+	c.cmd = k->name;
+	c.usage = k->usage;
+	if (!k->run)
+		return cmd_help(&c, argc - 1, argv + 1);
+	if (auth_init())
+		return cli_fail("无法初始化加密库（libsodium）");
+	return k->run(&c, argc - 1, argv + 1);
+}

@@ -1,0 +1,78 @@
+/* db.h - the database connection behind every store function.
+ *
+ * SQL is written once, in PostgreSQL's parameter style ($1..$N), as static
+ * const char[] literals in src/store; statements are prepared once per
+ * connection and cached by the literal's address. A backend (SQLite now,
+ * PostgreSQL later) implements this interface; no other file sees sqlite3.
+ *
+ * A struct db is one connection and is used by one thread at a time; a
+ * struct db_pool hands connections to request threads. */
+#ifndef GK_STORE_DB_H
+#define GK_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+struct db_stmt;
+struct db_pool;
+struct fts_ctx;
+
+struct db_opts {
+	struct fts_ctx *fts;   /* tokenizer for full-text search; required */
+	bool readonly;
+};
+
+/* Open the database at target (a file path for SQLite). WAL mode, foreign
+ * keys on, busy timeout. On failure *out is NULL and a message is logged. */
+int db_open(const char *target, const struct db_opts *o, struct db **out);
+void db_close(struct db *db);
+
+/* Apply the numbered migrations not yet applied, each in a transaction.
+ * *applied (may be NULL) receives how many ran. Idempotent. */
+int db_migrate(struct db *db, int *applied);
+/* The highest migration applied (0 if none). */
+int db_schema_version(struct db *db, int *out);
+
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE on
+ * SQLite), so a transaction never fails half-way on lock upgrade. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+/* Roll back if a transaction is open; safe to call on any path. */
+void db_rollback(struct db *db);
+
+/* The cached prepared statement for this SQL literal (reset, bindings
+ * cleared). Owned by the connection. */
+int db_prep(struct db *db, const char *sql, struct db_stmt **out);
+/* Bind $idx. Errors are sticky and reported by the next db_step. */
+void db_bind_int(struct db_stmt *st, int idx, long long v);
+void db_bind_text(struct db_stmt *st, int idx, const char *s);      /* NULL binds NULL */
+void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n);
+void db_bind_null(struct db_stmt *st, int idx);
+/* Returns 1 when a row is ready, 0 when done (the statement is then reset),
+ * or a negative enum err: ERR_CONFLICT on a constraint violation or busy
+ * database, ERR_DB otherwise (logged). */
+int db_step(struct db_stmt *st);
+/* Stop reading rows early (before db_step returned 0). */
+void db_done(struct db_stmt *st);
+long long db_col_int(struct db_stmt *st, int col);
+/* Column text, "" for NULL; valid until the next step. Use db_col_dup to keep it. */
+const char *db_col_text(struct db_stmt *st, int col);
+bool db_col_isnull(struct db_stmt *st, int col);
+struct arena;
+char *db_col_dup(struct db_stmt *st, int col, struct arena *a);    /* NULL for NULL */
+/* Rows changed by the last statement. */
+long long db_changes(struct db *db);
+/* Run one SQL statement with no parameters and no result rows. */
+int db_exec(struct db *db, const char *sql);
+/* Online backup of the whole database into the file at path. */
+int db_backup(struct db *db, const char *path);
+
+/* A fixed set of connections shared by threads. */
+int db_pool_open(const char *target, const struct db_opts *o, int n, struct db_pool **out);
+void db_pool_close(struct db_pool *p);
+/* Blocks until a connection is free. */
+struct db *db_pool_get(struct db_pool *p);
+void db_pool_put(struct db_pool *p, struct db *db);
+
+#endif

@@ -1,0 +1,492 @@
+/* db_sqlite.c - the SQLite backend of db.h. */
+#include "store/db.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/assets.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "store/fts.h"
+#include "core/banned.h"
+
+#define STMT_CACHE 128
+#define MAX_PARAMS 24
+
+struct db_stmt {
+	struct db *db;
+	const char *sql;          /* the literal: cache key */
+	sqlite3_stmt *st;
+	int map[MAX_PARAMS + 1];  /* $N -> sqlite parameter index */
+	int err;                  /* sticky bind error */
+};
+
+struct db {
+	sqlite3 *h;
+	struct db_stmt cache[STMT_CACHE];
+	int ncache;
+	bool in_tx;
+};
+
+static int sql_err(struct db *db, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db->h);
+	int prim = rc & 0xFF;
+
+	if (prim == SQLITE_CONSTRAINT || prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+		log_warn("db: %s: %s", what, sqlite3_errmsg(db->h));
+		return ERR_CONFLICT;
+	}
+	return err_log(ERR_DB, "db: %s: %s (%d)", what, sqlite3_errmsg(db->h), rc);
+}
+
+int db_open(const char *target, const struct db_opts *o, struct db **out)
+{
+	struct db *db = NULL;
+	int flags = o->readonly ? SQLITE_OPEN_READONLY
+				: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return ERR_NOMEM;
+	rc = sqlite3_open_v2(target, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("db: cannot open %s: %s", target,
+			  db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, 10000);
+	if (!o->readonly && db_exec(db, "PRAGMA journal_mode=WAL"))
+		goto fail;
+	if (db_exec(db, "PRAGMA foreign_keys=ON") || db_exec(db, "PRAGMA synchronous=NORMAL"))
+		goto fail;
+	if (o->fts && fts_register(db->h, o->fts)) {
+		log_error("db: cannot register the search tokenizer");
+		goto fail;
+	}
+	*out = db;
+	return 0;
+fail:
+	sqlite3_close_v2(db->h);
+	free(db);
+	return ERR_DB;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close_v2(db->h);
+	free(db);
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		int e = (rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_CONSTRAINT ? ERR_CONFLICT : ERR_DB;
+		log_error("db: %s: %s", sql, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return e;
+	}
+	return 0;
+}
+
+int db_begin(struct db *db)
+{
+	int rc = db_exec(db, "BEGIN IMMEDIATE");
+
+	if (rc == 0)
+		db->in_tx = true;
+	return rc;
+}
+
+int db_commit(struct db *db)
+{
+	int rc = db_exec(db, "COMMIT");
+
+	if (rc == 0)
+		db->in_tx = false;
+	else
+		db_rollback(db);
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = false;
+}
+
+int db_prep(struct db *db, const char *sql, struct db_stmt **out)
+{
+	struct db_stmt *s;
+	int n;
+
+	for (int i = 0; i < db->ncache; i++) {
+		if (db->cache[i].sql == sql) {
+			s = &db->cache[i];
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			s->err = 0;
+			*out = s;
+			return 0;
+		}
+	}
+	if (db->ncache == STMT_CACHE)
+		return err_log(ERR_INTERNAL, "db: statement cache full");
+	s = &db->cache[db->ncache];
+	memset(s, 0, sizeof(*s));
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK)
+		return sql_err(db, sql);
+	n = sqlite3_bind_parameter_count(s->st);
+	for (int i = 1; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(s->st, i);
+		long long k;
+
+		if (!name || name[0] != '$' || num_parse(name + 1, strlen(name + 1), 1, MAX_PARAMS, &k)) {
+			sqlite3_finalize(s->st);
+			return err_log(ERR_INTERNAL, "db: parameter %d of [%s] is not $1..$%d", i, sql, MAX_PARAMS);
+		}
+		s->map[k] = i;
+	}
+	s->db = db;
+	s->sql = sql;
+	db->ncache++;
+	*out = s;
+	return 0;
+}
+
+static int pidx(struct db_stmt *st, int idx)
+{
+	if (idx < 1 || idx > MAX_PARAMS || st->map[idx] == 0) {
+		st->err = ERR_INTERNAL;
+		log_error("db: no parameter $%d in [%s]", idx, st->sql);
+		return 0;
+	}
+	return st->map[idx];
+}
+
+void db_bind_int(struct db_stmt *st, int idx, long long v)
+{
+	int i = pidx(st, idx);
+
+	if (i && sqlite3_bind_int64(st->st, i, v) != SQLITE_OK)
+		st->err = ERR_DB;
+}
+
+void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+	int i = pidx(st, idx);
+
+	if (!i)
+		return;
+	if (!s) {
+		sqlite3_bind_null(st->st, i);
+		return;
+	}
+	if (sqlite3_bind_text64(st->st, i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
+		st->err = ERR_DB;
+}
+
+void db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	db_bind_textn(st, idx, s, s ? strlen(s) : 0);
+}
+
+void db_bind_null(struct db_stmt *st, int idx)
+{
+	int i = pidx(st, idx);
+
+	if (i)
+		sqlite3_bind_null(st->st, i);
+}
+
+int db_step(struct db_stmt *st)
+{
+	int rc;
+
+	if (st->err) {
+		sqlite3_reset(st->st);
+		return st->err;
+	}
+	rc = sqlite3_step(st->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st->st);
+		return 0;
+	}
+	rc = sql_err(st->db, st->sql);
+	sqlite3_reset(st->st);
+	return rc;
+}
+
+void db_done(struct db_stmt *st)
+{
+	sqlite3_reset(st->st);
+}
+
+long long db_col_int(struct db_stmt *st, int col)
+{
+	return sqlite3_column_int64(st->st, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st->st, col);
+
+	return t ? (const char *)t : "";
+}
+
+bool db_col_isnull(struct db_stmt *st, int col)
+{
+	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+}
+
+char *db_col_dup(struct db_stmt *st, int col, struct arena *a)
+{
+	const unsigned char *t;
+
+	if (sqlite3_column_type(st->st, col) == SQLITE_NULL)
+		return NULL;
+	t = sqlite3_column_text(st->st, col);
+	return arena_strndup(a, t ? (const char *)t : "", (size_t)sqlite3_column_bytes(st->st, col));
+}
+
+long long db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->h);
+}
+
+/* ---- migrations ---- */
+
+static const char sql_mig_table[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+static const char sql_mig_max[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char sql_mig_add[] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
+
+int db_schema_version(struct db *db, int *out)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_exec(db, sql_mig_table)) || (rc = db_prep(db, sql_mig_max, &st)))
+		return rc;
+	rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	*out = (int)db_col_int(st, 0);
+	db_done(st);
+	return 0;
+}
+
+/* Migration assets are "src/store/migrations/NNNN_name[.dialect].sql". */
+static bool mig_for_sqlite(const char *name, long long *version)
+{
+	const char *base = name + strlen("src/store/migrations/");
+	size_t n = strlen(base);
+
+	if (strncmp(name, "src/store/migrations/", 21) != 0 || n < 9)
+		return false;
+	if (num_parse(base, 4, 1, 9999, version))
+		return false;
+	if (n > 7 && strcmp(base + n - 7, ".pg.sql") == 0)
+		return false;
+	return n > 4 && strcmp(base + n - 4, ".sql") == 0;
+}
+
+static char *mig_dialect(const char *src)
+{
+	static const char from[] = "@ID@", to[] = "INTEGER PRIMARY KEY";
+	size_t n = strlen(src), cnt = 0;
+	const char *p;
+	char *out, *o;
+
+	for (p = src; (p = strstr(p, from)); p += 4)
+		cnt++;
+	out = malloc(n + cnt * sizeof(to) + 1);
+	if (!out)
+		return NULL;
+	for (o = out, p = src; *p;) {
+		if (strncmp(p, from, 4) == 0) {
+			memcpy(o, to, sizeof(to) - 1);
+			o += sizeof(to) - 1;
+			p += 4;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+int db_migrate(struct db *db, int *applied)
+{
+	int cur, rc, done = 0;
+	char now[21];
+
+	time_format_utc(time(NULL), now);
+	if (applied)
+		*applied = 0;
+	if ((rc = db_schema_version(db, &cur)))
+		return rc;
+	for (size_t i = 0; i < assets_count; i++) {
+		long long v;
+		struct db_stmt *st;
+		char *sql;
+
+		if (!mig_for_sqlite(assets[i].name, &v) || v <= cur)
+			continue;
+		if (!(sql = mig_dialect((const char *)assets[i].data)))
+			return ERR_NOMEM;
+		if ((rc = db_begin(db))) {
+			free(sql);
+			return rc;
+		}
+		rc = db_exec(db, sql);
+		free(sql);
+		if (!rc && !(rc = db_prep(db, sql_mig_add, &st))) {
+			db_bind_int(st, 1, v);
+			db_bind_text(st, 2, assets[i].name + 21);
+			db_bind_text(st, 3, now);
+			rc = db_step(st);
+		}
+		if (rc < 0) {
+			db_rollback(db);
+			return err_log(rc, "db: migration %s failed", assets[i].name);
+		}
+		if ((rc = db_commit(db)))
+			return rc;
+		log_info("db: applied migration %s", assets[i].name + 21);
+		cur = (int)v;
+		done++;
+	}
+	if (applied)
+		*applied = done;
+	return 0;
+}
+
+int db_backup(struct db *db, const char *path)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		log_error("backup: cannot open %s: %s", path, dst ? sqlite3_errmsg(dst) : "?");
+		sqlite3_close_v2(dst);
+		return ERR_IO;
+	}
+	b = sqlite3_backup_init(dst, "main", db->h, "main");
+	if (!b) {
+		log_error("backup: %s", sqlite3_errmsg(dst));
+		sqlite3_close_v2(dst);
+		return ERR_DB;
+	}
+	/* copy in steps so writers are not blocked for the whole copy */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_error("backup: %s", sqlite3_errstr(rc));
+		sqlite3_close_v2(dst);
+		return ERR_DB;
+	}
+	rc = sqlite3_close_v2(dst);
+	return rc == SQLITE_OK ? 0 : ERR_IO;
+}
+
+/* ---- pool ---- */
+
+struct db_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int n, nfree;
+	struct db **all;
+	struct db **free;
+};
+
+int db_pool_open(const char *target, const struct db_opts *o, int n, struct db_pool **out)
+{
+	struct db_pool *p = calloc(1, sizeof(*p));
+	int rc = 0;
+
+	*out = NULL;
+	if (!p)
+		return ERR_NOMEM;
+	p->all = calloc((size_t)n, sizeof(*p->all));
+	p->free = calloc((size_t)n, sizeof(*p->free));
+	if (!p->all || !p->free) {
+		free(p->all);
+		free(p->free);
+		free(p);
+		return ERR_NOMEM;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (int i = 0; i < n; i++) {
+		if ((rc = db_open(target, o, &p->all[i])))
+			break;
+		p->free[p->nfree++] = p->all[i];
+		p->n++;
+	}
+	if (rc) {
+		db_pool_close(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void db_pool_close(struct db_pool *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->n; i++)
+		db_close(p->all[i]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p->all);
+	free(p->free);
+	free(p);
+}
+
+struct db *db_pool_get(struct db_pool *p)
+{
+	struct db *db;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->nfree == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	db = p->free[--p->nfree];
+	pthread_mutex_unlock(&p->mu);
+	return db;
+}
+
+void db_pool_put(struct db_pool *p, struct db *db)
+{
+	db_rollback(db); /* a request that failed mid-transaction leaves nothing */
+	pthread_mutex_lock(&p->mu);
+	p->free[p->nfree++] = db;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}

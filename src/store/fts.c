@@ -1,0 +1,907 @@
+/* fts.c - the "gk" FTS5 tokenizer, the MATCH builder and the snippet helper.
+ *
+ * Design (see fts.h for the contract):
+ *
+ * Recall comes from overlapping CJK bigrams, not from word segmentation: a
+ * substring of two or more CJK characters is always a run of consecutive
+ * bigrams in the document, whatever a segmenter would have made of it, so
+ * a quoted phrase of the query's bigrams finds it. The one trap is the
+ * single character that ends each run: a query run that ends the query
+ * must not ask for it, because in the document the run may go on (the
+ * document has the bigram c(k)c(k+1) at that position, not c(k) alone).
+ * So query mode drops it for runs of 2+ characters, and fts_match_expr
+ * makes a lone final character a prefix ("号"* matches 号 and 号X).
+ *
+ * Dictionary words are only a ranking signal. The first design ran friso's
+ * segmenter (friso_task + config->next_token) over every CJK run and
+ * emitted its 3+ character words. It was dropped for three reasons:
+ *
+ *  1. Speed. Measured on realistic government text (Debian friso 1.6.4,
+ *     one core): complex (mmseg) mode 1.4 MB/s of CJK text, simple mode
+ *     10 MB/s. 1,000,000 items of ~600 characters are ~1.8 GB, i.e. ~21
+ *     minutes (complex) or ~3 minutes (simple) of segmentation alone,
+ *     against an import budget of 3 minutes for everything.
+ *  2. Threads. next_mmseg_token() writes into dictionary entries shared by
+ *     all tasks ("lex->offset = task->idx - lex->rlen" in friso.c, also
+ *     for synonym and CE-mixed entries), so two threads segmenting at once
+ *     race, and every call would need one process-wide mutex.
+ *  3. Consistency. A segmenter cuts by context, so the word 教育局 in the
+ *     query may not be a segment of 市教育局长 in the document; the ranking
+ *     boost would then depend on the neighbours.
+ *
+ * Instead, every friso dictionary word of 3..friso.max_len characters that
+ * occurs in a run is emitted, colocated with the bigram where it starts
+ * (nested words too: 街道办事处 and 办事处). Lookups are friso_dic_match()
+ * on the loaded dictionary, a read-only hash probe, so a shared fts_ctx
+ * needs no lock. This is several times faster than friso's simple mode
+ * and adds ~8% tokens to the index.
+ */
+#include "fts.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <friso/friso.h>
+#include <sqlite3.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/banned.h"
+
+#define FTS_DEFAULT_INI "/etc/friso/friso.ini"
+#define ASCII_TOK_MAX 64      /* bytes kept of an ASCII token */
+#define WORD_MAX_CHARS 8      /* longest dictionary word looked up */
+
+struct fts_ctx {
+	friso_t friso;          /* dictionary; read-only after fts_ctx_new */
+	friso_config_t cfg;
+	size_t word_max;        /* longest word looked up, in chars (0: none) */
+};
+
+/* ---- characters ---------------------------------------------------- */
+
+enum cls { CLS_SEP, CLS_ALNUM, CLS_CJK };
+
+static inline bool is_cjk(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) ||    /* unified ideographs */
+	       (cp >= 0x3400 && cp <= 0x4DBF) ||    /* extension A */
+	       (cp >= 0x20000 && cp <= 0x3FFFF) ||  /* extensions B-H */
+	       (cp >= 0xF900 && cp <= 0xFAFF) ||    /* compatibility */
+	       cp == 0x3007 ||                      /* 〇 as in 二〇二〇年 */
+	       (cp >= 0x3040 && cp <= 0x30FF && cp != 0x30FB) || /* kana, not ・ */
+	       (cp >= 0xAC00 && cp <= 0xD7AF);      /* Hangul syllables */
+}
+
+/* Class of cp after normalisation; for CLS_ALNUM, *c is the lower-case
+ * ASCII letter or digit it stands for. */
+static inline enum cls classify(uint32_t cp, char *c)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		cp -= 0xFEE0; /* full-width ASCII form */
+	if (cp < 0x80) {
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+			*c = (char)cp;
+			return CLS_ALNUM;
+		}
+		if (cp >= 'A' && cp <= 'Z') {
+			*c = (char)(cp + ('a' - 'A'));
+			return CLS_ALNUM;
+		}
+		return CLS_SEP;
+	}
+	return is_cjk(cp) ? CLS_CJK : CLS_SEP;
+}
+
+/* Decode one code point at *cur (< end) and advance; invalid UTF-8 gives
+ * U+FFFD (a separator) and advances one byte. */
+static inline uint32_t next_cp(const char **cur, const char *end)
+{
+	unsigned char b = (unsigned char)**cur;
+
+	if (b < 0x80) {
+		(*cur)++;
+		return b;
+	}
+	return utf8_next(cur, end);
+}
+
+/* Byte length of the CJK character at p. Valid only inside a CJK run, where
+ * every character is a valid 3-byte (BMP) or 4-byte (plane 2/3) sequence. */
+static inline size_t cjk_len(const char *p)
+{
+	return (unsigned char)*p >= 0xF0 ? 4 : 3;
+}
+
+/* A maximal run of ASCII letters/digits or of CJK characters. */
+struct run {
+	bool cjk;
+	size_t start, end;      /* bytes [start, end) in the text */
+	size_t nchars;          /* CJK: characters in the run */
+	size_t tn;              /* ASCII: bytes in tok */
+	char tok[ASCII_TOK_MAX];/* ASCII: normalised token, capped */
+};
+
+/* Find the first run at or after byte *pos of p[0..n) and advance *pos to
+ * its end. Returns false, with *pos = n, when only separators remain. */
+static bool run_next(const char *p, size_t n, size_t *pos, struct run *r)
+{
+	const char *end = p + n, *cur = p + *pos, *at;
+	enum cls k = CLS_SEP;
+	char c = 0;
+
+	while (k == CLS_SEP) {
+		if (cur >= end) {
+			*pos = n;
+			return false;
+		}
+		at = cur;
+		k = classify(next_cp(&cur, end), &c);
+	}
+	r->cjk = k == CLS_CJK;
+	r->start = (size_t)(at - p);
+	r->nchars = 0;
+	r->tn = 0;
+	for (;;) {
+		if (r->cjk)
+			r->nchars++;
+		else if (r->tn < ASCII_TOK_MAX)
+			r->tok[r->tn++] = c;
+		at = cur;
+		if (cur >= end || classify(next_cp(&cur, end), &c) != k)
+			break;
+	}
+	r->end = (size_t)(at - p);
+	*pos = r->end;
+	return true;
+}
+
+/* ---- tokenizer ----------------------------------------------------- */
+
+typedef int (*tok_cb)(void *ud, int colocated, const char *tok, size_t tn,
+		      size_t start, size_t end);
+
+struct sink {
+	const struct fts_ctx *ctx;
+	int flags;
+	tok_cb cb;
+	void *ud;
+};
+
+/* True when the nb bytes at p (a CJK string) are a dictionary word. */
+static bool dict_has(const struct fts_ctx *ctx, const char *p, size_t nb)
+{
+	char w[WORD_MAX_CHARS * 4 + 1];
+
+	if (nb >= sizeof(w))
+		return false;
+	memcpy(w, p, nb);
+	w[nb] = '\0';
+	return friso_dic_match(ctx->friso->dic, __LEX_CJK_WORDS__, w) != 0;
+}
+
+/* Emit, colocated, each dictionary word of 3.. characters starting at byte
+ * o of text, where avail characters of the run remain. */
+static int emit_words(const struct sink *s, const char *text, size_t o, size_t avail)
+{
+	size_t lim = avail < s->ctx->word_max ? avail : s->ctx->word_max;
+	size_t e = o + cjk_len(text + o);
+	int rc;
+
+	e += cjk_len(text + e);
+	for (size_t len = 3; len <= lim; len++) {
+		e += cjk_len(text + e);
+		if (dict_has(s->ctx, text + o, e - o)) {
+			rc = s->cb(s->ud, 1, text + o, e - o, o, e);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Emit the positions of CJK run r of text[0..n): bigrams, the final
+ * character, and (FTS_TOK_WORDS) the colocated dictionary words. */
+static int emit_cjk(const struct sink *s, const char *text, size_t n, const struct run *r)
+{
+	bool words = (s->flags & FTS_TOK_WORDS) && s->ctx && s->ctx->word_max >= 3;
+	bool query = (s->flags & FTS_TOK_QUERY) && !(s->flags & FTS_TOK_WORDS);
+	size_t o = r->start, o1, o2;
+	int rc = 0;
+
+	for (size_t k = 0; k < r->nchars; k++) {
+		o1 = o + cjk_len(text + o);
+		if (k + 1 < r->nchars) {
+			o2 = o1 + cjk_len(text + o1);
+			rc = s->cb(s->ud, 0, text + o, o2 - o, o, o2);
+		} else if (!query || r->nchars == 1 || r->end < n) {
+			rc = s->cb(s->ud, 0, text + o, o1 - o, o, o1);
+		}
+		if (rc)
+			return rc;
+		if (words && r->nchars - k >= 3) {
+			rc = emit_words(s, text, o, r->nchars - k);
+			if (rc)
+				return rc;
+		}
+		o = o1;
+	}
+	return 0;
+}
+
+int fts_tokenize(struct fts_ctx *ctx, const char *text, size_t n, int flags,
+		 int (*cb)(void *ud, int colocated, const char *tok, size_t tn,
+			   size_t start, size_t end),
+		 void *ud)
+{
+	struct sink s = { ctx, flags, cb, ud };
+	struct run r;
+	size_t pos = 0;
+	int rc;
+
+	if (!text || n == 0)
+		return 0;
+	/* "=" + one CJK run: the whole-word token of fts_match_expr */
+	if ((flags & FTS_TOK_QUERY) && !(flags & FTS_TOK_WORDS) && text[0] == '=') {
+		pos = 1;
+		if (run_next(text, n, &pos, &r) && r.cjk && r.start == 1 && r.end == n)
+			return cb(ud, 0, text + 1, n - 1, 1, n);
+		pos = 0;
+	}
+	while (run_next(text, n, &pos, &r)) {
+		if (r.cjk)
+			rc = emit_cjk(&s, text, n, &r);
+		else
+			rc = cb(ud, 0, r.tok, r.tn, r.start, r.end);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- FTS5 glue ----------------------------------------------------- */
+
+struct gk_tokenizer {
+	struct fts_ctx *ctx;
+};
+
+struct gk_xtoken {
+	void *pctx;
+	int (*xtoken)(void *, int, const char *, int, int, int);
+};
+
+static int gk_token_cb(void *ud, int colocated, const char *tok, size_t tn,
+		       size_t start, size_t end)
+{
+	struct gk_xtoken *x = ud;
+
+	return x->xtoken(x->pctx, colocated ? FTS5_TOKEN_COLOCATED : 0, tok, (int)tn,
+			 (int)start, (int)end);
+}
+
+static int gk_create(void *user, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	struct gk_tokenizer *t;
+
+	*out = NULL;
+	if (argc > 0)
+		return SQLITE_ERROR; /* "gk" takes no options */
+	t = sqlite3_malloc(sizeof(*t));
+	if (!t)
+		return SQLITE_NOMEM;
+	t->ctx = user;
+	*out = (Fts5Tokenizer *)t;
+	return SQLITE_OK;
+}
+
+static void gk_delete(Fts5Tokenizer *tok)
+{
+	sqlite3_free(tok);
+}
+
+/* Documents get the colocated words. Queries get query mode. AUX (used by
+ * snippet() and highlight()) gets neither: those skip colocated tokens,
+ * so the dictionary lookups would be wasted. */
+static int gk_tokenize(Fts5Tokenizer *tok, void *pctx, int flags, const char *text,
+		       int n, int (*xtoken)(void *, int, const char *, int, int, int))
+{
+	struct gk_tokenizer *t = (struct gk_tokenizer *)tok;
+	struct gk_xtoken x = { pctx, xtoken };
+	int f = 0;
+
+	if (n <= 0 || !text)
+		return SQLITE_OK;
+	if (flags & FTS5_TOKENIZE_DOCUMENT)
+		f = FTS_TOK_WORDS;
+	else if (flags & FTS5_TOKENIZE_QUERY)
+		f = FTS_TOK_QUERY;
+	return fts_tokenize(t->ctx, text, (size_t)n, f, gk_token_cb, &x);
+}
+
+/* gk_titlehit(tbl [, col ...]): 1 if any query phrase occurs in one of the
+ * given columns (default 0 and 1), else 0. */
+static void gk_titlehit(const Fts5ExtensionApi *api, Fts5Context *fts,
+			sqlite3_context *sctx, int nval, sqlite3_value **val)
+{
+	unsigned long mask = 0x3;
+	int nphrase, col, rc = SQLITE_OK;
+	Fts5PhraseIter it;
+
+	if (nval > 0) {
+		mask = 0;
+		for (int i = 0; i < nval; i++) {
+			int c = sqlite3_value_int(val[i]);
+
+			if (c >= 0 && c < 32)
+				mask |= 1UL << c;
+		}
+	}
+	nphrase = api->xPhraseCount(fts);
+	for (int i = 0; i < nphrase && rc == SQLITE_OK; i++) {
+		rc = api->xPhraseFirstColumn(fts, i, &it, &col);
+		while (rc == SQLITE_OK && col >= 0) {
+			if (col < 32 && (mask & (1UL << col))) {
+				sqlite3_result_int(sctx, 1);
+				return;
+			}
+			api->xPhraseNextColumn(fts, &it, &col);
+		}
+	}
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(sctx, rc);
+	else
+		sqlite3_result_int(sctx, 0);
+}
+
+/* gk_snippet() and gk_highlight(): snippet() and highlight() for
+ * overlapping tokens. The built-in ones (SQLite 3.40) assume a token starts
+ * after the previous one ended; with bigrams, two matches at adjacent
+ * positions (query 教育局 局长 on 教育局长, or 哈哈 on 哈哈哈) make them copy
+ * the rest of the column into the output. Here every phrase instance is
+ * turned into the byte range from the start of its first token to the end
+ * of its last, and overlapping or touching ranges are merged before the
+ * markers are written, so each marker pair encloses whole characters. */
+
+struct aux_doc {
+	const char *z;          /* column text (owned by FTS5) */
+	int n;
+	int npos, cap;
+	int *pos;               /* [2*i], [2*i+1]: byte range of position i */
+};
+
+struct aux_span {
+	int start, end;         /* bytes */
+	int ipos, phrase;       /* first position, phrase number */
+};
+
+static int aux_pos_cb(void *ud, int tflags, const char *tok, int ntok, int start, int end)
+{
+	struct aux_doc *d = ud;
+
+	if (tflags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (d->npos == d->cap) {
+		int cap = d->cap ? 2 * d->cap : 256;
+		int *p = sqlite3_realloc64(d->pos, (sqlite3_uint64)cap * 2 * sizeof(int));
+
+		if (!p)
+			return SQLITE_NOMEM;
+		d->pos = p;
+		d->cap = cap;
+	}
+	d->pos[2 * d->npos] = start;
+	d->pos[2 * d->npos + 1] = end;
+	d->npos++;
+	return SQLITE_OK;
+}
+
+/* Load column col of the current row into d (text and token positions).
+ * d->pos must be freed with sqlite3_free even on error. */
+static int aux_load(const Fts5ExtensionApi *api, Fts5Context *fts, int col, struct aux_doc *d)
+{
+	int rc;
+
+	d->z = NULL;
+	d->n = 0;
+	d->npos = 0;
+	rc = api->xColumnText(fts, col, &d->z, &d->n);
+	if (rc == SQLITE_OK && d->z && d->n > 0)
+		rc = api->xTokenize(fts, d->z, d->n, d, aux_pos_cb);
+	return rc;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct aux_span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+/* The phrase instances of column col as byte ranges of d, sorted, into
+ * *out (sqlite3_malloc'd, caller frees) and *nout. */
+static int aux_spans(const Fts5ExtensionApi *api, Fts5Context *fts, int col,
+		     const struct aux_doc *d, struct aux_span **out, int *nout)
+{
+	struct aux_span *s = NULL;
+	int ninst = 0, k = 0, rc;
+
+	*out = NULL;
+	*nout = 0;
+	rc = api->xInstCount(fts, &ninst);
+	if (rc != SQLITE_OK || ninst <= 0 || d->npos == 0)
+		return rc;
+	s = sqlite3_malloc64((sqlite3_uint64)ninst * sizeof(*s));
+	if (!s)
+		return SQLITE_NOMEM;
+	for (int i = 0; i < ninst; i++) {
+		int ip, ic, io, last;
+
+		rc = api->xInst(fts, i, &ip, &ic, &io);
+		if (rc != SQLITE_OK)
+			break;
+		last = io + api->xPhraseSize(fts, ip) - 1;
+		if (ic != col || io < 0 || last < io || last >= d->npos)
+			continue;
+		s[k].start = d->pos[2 * io];
+		s[k].end = d->pos[2 * last + 1];
+		s[k].ipos = io;
+		s[k].phrase = ip;
+		k++;
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_free(s);
+		return rc;
+	}
+	qsort(s, (size_t)k, sizeof(*s), span_cmp);
+	*out = s;
+	*nout = k;
+	return SQLITE_OK;
+}
+
+/* Append d's bytes [from, to) to out, marking the parts covered by the
+ * sorted spans s[0..ns), merged where they overlap or touch. */
+static void aux_render(sqlite3_str *out, const struct aux_doc *d, int from, int to,
+		       const struct aux_span *s, int ns, const char *open, const char *close)
+{
+	int cur = from;
+
+	for (int i = 0; i < ns;) {
+		int a = s[i].start, b = s[i].end;
+
+		for (i++; i < ns && s[i].start <= b; i++)
+			if (s[i].end > b)
+				b = s[i].end;
+		if (a < from)
+			a = from;
+		if (b > to)
+			b = to;
+		if (a >= b || a < cur)
+			continue;
+		sqlite3_str_append(out, d->z + cur, a - cur);
+		sqlite3_str_appendall(out, open);
+		sqlite3_str_append(out, d->z + a, b - a);
+		sqlite3_str_appendall(out, close);
+		cur = b;
+	}
+	if (to > cur)
+		sqlite3_str_append(out, d->z + cur, to - cur);
+}
+
+static const char *aux_text(sqlite3_value *v)
+{
+	const char *z = (const char *)sqlite3_value_text(v);
+
+	return z ? z : "";
+}
+
+static void aux_result(sqlite3_context *sctx, sqlite3_str *out, int rc)
+{
+	char *z;
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_str_errcode(out);
+	z = sqlite3_str_finish(out);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(z);
+		sqlite3_result_error_code(sctx, rc);
+		return;
+	}
+	if (z)
+		sqlite3_result_text(sctx, z, -1, sqlite3_free);
+	else
+		sqlite3_result_text(sctx, "", 0, SQLITE_STATIC);
+}
+
+/* gk_highlight(tbl, col, open, close): the whole column with every match
+ * between open and close. */
+static void gk_highlight(const Fts5ExtensionApi *api, Fts5Context *fts,
+			 sqlite3_context *sctx, int nval, sqlite3_value **val)
+{
+	struct aux_doc d = { 0 };
+	struct aux_span *s = NULL;
+	sqlite3_str *out;
+	int ns = 0, rc, col;
+
+	if (nval != 3) {
+		sqlite3_result_error(sctx, "wrong number of arguments to gk_highlight()", -1);
+		return;
+	}
+	col = sqlite3_value_int(val[0]);
+	if (col < 0 || col >= api->xColumnCount(fts)) {
+		sqlite3_result_error(sctx, "gk_highlight(): no such column", -1);
+		return;
+	}
+	out = sqlite3_str_new(NULL);
+	rc = aux_load(api, fts, col, &d);
+	if (rc == SQLITE_OK)
+		rc = aux_spans(api, fts, col, &d, &s, &ns);
+	if (rc == SQLITE_OK && d.z)
+		aux_render(out, &d, 0, d.n, s, ns, aux_text(val[1]), aux_text(val[2]));
+	aux_result(sctx, out, rc);
+	sqlite3_free(s);
+	sqlite3_free(d.pos);
+}
+
+/* Score of the window of ntok positions that the span s[j] starts, as
+ * FTS5's snippet() does: 1000 for each phrase seen first, 1 for repeats;
+ * *last gets the last position with a match in the window. */
+static int window_score(const struct aux_span *s, int ns, int j, int ntok,
+			unsigned char *seen, int nphrase, int *last)
+{
+	int score = 0;
+
+	memset(seen, 0, (size_t)nphrase);
+	*last = s[j].ipos;
+	for (int i = j; i < ns; i++) {
+		if (s[i].ipos < s[j].ipos || s[i].ipos >= s[j].ipos + ntok)
+			continue;
+		if (s[i].phrase >= 0 && s[i].phrase < nphrase) {
+			score += seen[s[i].phrase] ? 1 : 1000;
+			seen[s[i].phrase] = 1;
+		}
+		if (s[i].ipos > *last)
+			*last = s[i].ipos;
+	}
+	return score;
+}
+
+#define SNIPPET_MAX_TOKENS 256
+#define SNIPPET_MAX_CANDIDATES 64
+
+/* gk_snippet(tbl, col, open, close, ellipsis, ntokens): like snippet(): a
+ * window of about ntokens positions (characters, for Chinese) of column
+ * col (-1: the column with the best window) around the most matches, with
+ * ellipsis where text was cut and matches between open and close. */
+static void gk_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
+		       sqlite3_context *sctx, int nval, sqlite3_value **val)
+{
+	struct aux_doc d = { 0 };
+	struct aux_span *s = NULL;
+	unsigned char *seen = NULL;
+	sqlite3_str *out = NULL;
+	int ns = 0, rc = SQLITE_OK, icol, ntok, ncol, nphrase;
+	int best = -1, best_col = 0, best_w0 = 0;
+
+	if (nval != 5) {
+		sqlite3_result_error(sctx, "wrong number of arguments to gk_snippet()", -1);
+		return;
+	}
+	icol = sqlite3_value_int(val[0]);
+	ntok = sqlite3_value_int(val[4]);
+	if (ntok < 1)
+		ntok = 1;
+	if (ntok > SNIPPET_MAX_TOKENS)
+		ntok = SNIPPET_MAX_TOKENS;
+	ncol = api->xColumnCount(fts);
+	nphrase = api->xPhraseCount(fts);
+	seen = sqlite3_malloc(nphrase > 0 ? nphrase : 1);
+	out = sqlite3_str_new(NULL);
+	if (!seen) {
+		rc = SQLITE_NOMEM;
+		goto out;
+	}
+	/* pass 1: the best window over the candidate columns */
+	for (int c = 0; c < ncol && rc == SQLITE_OK; c++) {
+		if (icol >= 0 && c != icol)
+			continue;
+		rc = aux_load(api, fts, c, &d);
+		if (rc == SQLITE_OK)
+			rc = aux_spans(api, fts, c, &d, &s, &ns);
+		if (rc != SQLITE_OK)
+			break;
+		if (best < 0) { /* a column without matches still gives text */
+			best = 0;
+			best_col = c;
+			best_w0 = 0;
+		}
+		for (int j = 0; j < ns && j < SNIPPET_MAX_CANDIDATES; j++) {
+			int last, w0;
+			int score = window_score(s, ns, j, ntok, seen, nphrase, &last);
+
+			if (score <= best)
+				continue;
+			/* centre the matches in the window */
+			w0 = s[j].ipos - (ntok - (last + 1 - s[j].ipos)) / 2;
+			if (w0 + ntok > d.npos)
+				w0 = d.npos - ntok;
+			if (w0 < 0)
+				w0 = 0;
+			best = score;
+			best_col = c;
+			best_w0 = w0;
+		}
+		sqlite3_free(s);
+		s = NULL;
+	}
+	if (rc != SQLITE_OK || best < 0)
+		goto out;
+	/* pass 2: render it */
+	rc = aux_load(api, fts, best_col, &d);
+	if (rc == SQLITE_OK)
+		rc = aux_spans(api, fts, best_col, &d, &s, &ns);
+	if (rc == SQLITE_OK && d.z) {
+		int w1 = best_w0 + ntok - 1, from = 0, to = d.n;
+
+		if (d.npos > 0 && best_w0 > 0)
+			from = d.pos[2 * best_w0];
+		if (d.npos > 0 && w1 < d.npos - 1)
+			to = d.pos[2 * w1 + 1];
+		/* do not cut a match that starts inside the window */
+		for (int i = 0; i < ns; i++)
+			if (s[i].start >= from && s[i].start < to && s[i].end > to)
+				to = s[i].end;
+		if (from > 0)
+			sqlite3_str_appendall(out, aux_text(val[3]));
+		aux_render(out, &d, from, to, s, ns, aux_text(val[1]), aux_text(val[2]));
+		if (to < d.n)
+			sqlite3_str_appendall(out, aux_text(val[3]));
+	}
+out:
+	aux_result(sctx, out, rc);
+	sqlite3_free(s);
+	sqlite3_free(d.pos);
+	sqlite3_free(seen);
+}
+
+static const char sql_fts5_api[] = "SELECT fts5(?1)";
+
+int fts_register(struct sqlite3 *db, struct fts_ctx *ctx)
+{
+	static fts5_tokenizer gk = { gk_create, gk_delete, gk_tokenize };
+	sqlite3_stmt *st = NULL;
+	fts5_api *api = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql_fts5_api, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (!api || api->iVersion < 2)
+		return err_log(ERR_DB, "fts: FTS5 is not available: %s", sqlite3_errmsg(db));
+	rc = api->xCreateTokenizer(api, FTS_TOKENIZER, ctx, &gk, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "gk_titlehit", NULL, gk_titlehit, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "gk_snippet", NULL, gk_snippet, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "gk_highlight", NULL, gk_highlight, NULL);
+	if (rc != SQLITE_OK)
+		return err_log(ERR_DB, "fts: register: %s", sqlite3_errstr(rc));
+	return 0;
+}
+
+/* ---- context ------------------------------------------------------- */
+
+int fts_ctx_new(const char *ini_path, struct fts_ctx **out)
+{
+	struct fts_ctx *ctx = NULL;
+	char *path = NULL;
+	int rc = ERR_NOMEM;
+
+	*out = NULL;
+	if (!ini_path)
+		ini_path = FTS_DEFAULT_INI;
+	ctx = calloc(1, sizeof(*ctx));
+	path = strdup(ini_path); /* friso takes a non-const char * */
+	if (!ctx || !path)
+		goto out;
+	/* friso's allocators print and exit() on OOM; they never return NULL */
+	ctx->friso = friso_new();
+	ctx->cfg = friso_new_config();
+	rc = ERR_IO;
+	if (!friso_init_from_ifile(ctx->friso, ctx->cfg, path)) {
+		err_log(rc, "fts: cannot read friso configuration %s", ini_path);
+		goto out;
+	}
+	if (!ctx->friso->dic || ctx->friso->charset != FRISO_UTF8 ||
+	    friso_spec_dic_size(ctx->friso->dic, __LEX_CJK_WORDS__) == 0) {
+		err_log(rc, "fts: %s: no UTF-8 CJK dictionary (check friso.lex_dir)", ini_path);
+		goto out;
+	}
+	ctx->word_max = ctx->cfg->max_len;
+	if (ctx->word_max > WORD_MAX_CHARS)
+		ctx->word_max = WORD_MAX_CHARS;
+	*out = ctx;
+	ctx = NULL;
+	rc = 0;
+out:
+	free(path);
+	fts_ctx_free(ctx);
+	return rc;
+}
+
+void fts_ctx_free(struct fts_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	if (ctx->cfg)
+		friso_free_config(ctx->cfg);
+	if (ctx->friso)
+		friso_free(ctx->friso);
+	free(ctx);
+}
+
+/* ---- MATCH builder ------------------------------------------------- */
+
+/* True for the characters that separate query terms: whitespace, control
+ * characters and sentence punctuation (full-width forms included). */
+static bool term_sep(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		cp -= 0xFEE0;
+	switch (cp) {
+	case ' ': case ',': case ';': case '!': case '?':
+	case 0x3000: case 0x3001: case 0x3002: /* 　、。 */
+		return true;
+	}
+	return cp < 0x20 || cp == 0x7F;
+}
+
+/* Append term t/tn as one FTS5 sub-expression (nothing if it has no
+ * token), ANDed to what *nterms says is already in b. The phrase text is
+ * the term's runs joined by single spaces: the tokenizer in query mode
+ * turns it back into exactly the term's tokens, without any character
+ * that could mean something to the FTS5 parser. */
+static void put_term(const struct fts_ctx *ctx, struct buf *b, const char *t, size_t tn,
+		     int *nterms)
+{
+	char canon[2 * FTS_QUERY_MAX_BYTES + 2];
+	struct run r, first = { 0 };
+	size_t cn = 0, pos = 0, nruns = 0;
+	bool last_lone = false, word;
+
+	if (tn > FTS_QUERY_MAX_BYTES)
+		tn = FTS_QUERY_MAX_BYTES;
+	while (run_next(t, tn, &pos, &r)) {
+		const char *p = r.cjk ? t + r.start : r.tok;
+		size_t len = r.cjk ? r.end - r.start : r.tn;
+
+		if (nruns)
+			canon[cn++] = ' ';
+		memcpy(canon + cn, p, len);
+		cn += len;
+		if (!nruns)
+			first = r;
+		last_lone = r.cjk && r.nchars == 1;
+		nruns++;
+	}
+	if (!nruns)
+		return;
+	word = nruns == 1 && first.cjk && first.nchars >= 3 && ctx &&
+	       first.nchars <= ctx->word_max && dict_has(ctx, canon, cn);
+	if (*nterms)
+		buf_puts(b, " AND ");
+	if (word) {
+		buf_puts(b, "(\"=");
+		buf_append(b, canon, cn);
+		buf_puts(b, "\" OR \"");
+		buf_append(b, canon, cn);
+		buf_puts(b, "\")");
+	} else {
+		buf_putc(b, '"');
+		buf_append(b, canon, cn);
+		buf_puts(b, last_lone ? "\"*" : "\"");
+	}
+	(*nterms)++;
+}
+
+int fts_match_expr(struct fts_ctx *ctx, struct arena *a, const char *q, size_t n,
+		   const char **out)
+{
+	struct buf b;
+	const char *cur, *end, *ts = NULL, *at;
+	int nterms = 0;
+
+	buf_init(&b, a, 64 * 1024);
+	if (!q)
+		n = 0;
+	if (n > FTS_QUERY_MAX_BYTES) {
+		n = FTS_QUERY_MAX_BYTES;
+		while (n > 0 && ((unsigned char)q[n] & 0xC0) == 0x80)
+			n--; /* do not cut a character in two */
+	}
+	cur = q;
+	end = q ? q + n : q;
+	while (cur < end && nterms < FTS_QUERY_MAX_TERMS) {
+		at = cur;
+		if (term_sep(next_cp(&cur, end))) {
+			if (ts)
+				put_term(ctx, &b, ts, (size_t)(at - ts), &nterms);
+			ts = NULL;
+		} else if (!ts) {
+			ts = at;
+		}
+	}
+	if (ts && nterms < FTS_QUERY_MAX_TERMS)
+		put_term(ctx, &b, ts, (size_t)(end - ts), &nterms);
+	*out = b.err ? "" : buf_cstr(&b);
+	return b.err;
+}
+
+/* ---- snippets ------------------------------------------------------ */
+
+int fts_snippet_html(struct arena *a, const char *snip, size_t n, const char **out)
+{
+	const char *cur = snip, *end;
+	bool open = false;
+	size_t depth = 0;
+	struct buf b;
+	uint32_t cp;
+	char u[4];
+
+	*out = "";
+	if (!snip)
+		return 0;
+	end = snip + n;
+	if (n > (SIZE_MAX - 64) / 8)
+		return ERR_TOO_LARGE;
+	/* worst case per input byte: "</mark>" or "&quot;" */
+	buf_init(&b, a, 8 * n + 64);
+	while (cur < end) {
+		if (*cur == FTS_MARK_OPEN || *cur == FTS_MARK_CLOSE) {
+			if (*cur == FTS_MARK_OPEN)
+				depth++;
+			else if (depth)
+				depth--;
+			cur++;
+			continue;
+		}
+		/* open or close only before visible text, so that touching and
+		 * nested marks come out as one <mark> */
+		if (depth && !open)
+			buf_puts(&b, "<mark>");
+		else if (!depth && open)
+			buf_puts(&b, "</mark>");
+		open = depth > 0;
+		cp = next_cp(&cur, end);
+		switch (cp) {
+		case '&': buf_puts(&b, "&amp;"); break;
+		case '<': buf_puts(&b, "&lt;"); break;
+		case '>': buf_puts(&b, "&gt;"); break;
+		case '"': buf_puts(&b, "&quot;"); break;
+		case '\'': buf_puts(&b, "&#39;"); break;
+		case '\t': case '\n': case '\r':
+			buf_putc(&b, (char)cp);
+			break;
+		default:
+			if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+				break; /* not allowed in HTML text */
+			buf_append(&b, u, utf8_put(u, cp));
+		}
+	}
+	if (open)
+		buf_puts(&b, "</mark>");
+	if (b.err)
+		return b.err;
+	*out = buf_cstr(&b);
+	return 0;
+}

@@ -1,0 +1,138 @@
+/* fts.h - Chinese full-text search building blocks for SQLite FTS5.
+ *
+ * One tokenizer, "gk", is used for documents and queries alike:
+ *
+ *   - Normalisation: full-width ASCII forms (U+FF01-FF5E) become ASCII,
+ *     U+3000 becomes a space, ASCII letters are lower-cased. Everything
+ *     that is not an ASCII letter/digit or a CJK character (punctuation,
+ *     brackets of every kind, symbols, invalid UTF-8) only separates tokens,
+ *     so 桐教〔2020〕103号, 桐教[2020]103号 and 桐教（2020）103号 give the
+ *     same tokens.
+ *   - A run of ASCII letters/digits is one token (at most 64 bytes kept).
+ *   - A run of n CJK characters gives n positions: the n-1 overlapping
+ *     bigrams c0c1, c1c2, ... and then the last character alone.
+ *   - Documents also get, colocated with the bigram where it starts, every
+ *     friso dictionary word of 3 or more characters that occurs in the run
+ *     (a ranking signal: see fts.c for why this replaced friso's own
+ *     segmenter).
+ *
+ * Recall: a query built by fts_match_expr() finds every item whose title,
+ * 文号 or body contains each whitespace-separated term verbatim (after the
+ * normalisation above), however a segmenter would cut the words. A term
+ * that starts in the middle of an ASCII word (e.g. "020年" for "2020年") is
+ * the one exception: ASCII tokens are whole words.
+ *
+ * Usage on a connection (the ctx must outlive the connection):
+ *
+ *   CREATE VIRTUAL TABLE items_fts USING fts5(title, doc_no, body,
+ *       content='items', content_rowid='id', tokenize='gk');
+ *
+ *   SELECT rowid, snippet(items_fts, 2, char(1), char(2), '…', 24)
+ *     FROM items_fts WHERE items_fts MATCH ?1
+ *    ORDER BY gk_titlehit(items_fts) DESC, bm25(items_fts, 10.0, 10.0, 1.0)
+ *    LIMIT 20;
+ *
+ * Ranking: bm25(items_fts, 10.0, 10.0, 1.0) alone does not reliably put
+ * title matches first: FTS5 clamps the IDF of a term found in more than half
+ * of the rows to ~0, so a title hit on a common term loses to body hits on
+ * rarer terms (tests/unit/store/test_fts.c shows such a case). Sort first by
+ * gk_titlehit(items_fts), which is 1 when any query phrase occurs in
+ * column 0 or 1 (title, 文号) and 0 otherwise (pass column numbers as extra
+ * arguments to choose others: gk_titlehit(items_fts, 0, 1)), then by bm25.
+ * The ORDER BY to use is FTS_ORDER_BY below.
+ *
+ * Threads: an fts_ctx is immutable after fts_ctx_new() and may be shared by
+ * any number of threads and connections; nothing here takes a lock.
+ */
+#ifndef GK_STORE_FTS_H
+#define GK_STORE_FTS_H
+
+#include <stddef.h>
+
+struct arena;
+struct sqlite3;
+struct fts_ctx;
+
+/* Tokenizer name for CREATE VIRTUAL TABLE ... tokenize='gk'. */
+#define FTS_TOKENIZER "gk"
+
+/* ORDER BY clause for a MATCH over items_fts(title, doc_no, body). */
+#define FTS_ORDER_BY \
+	"gk_titlehit(items_fts) DESC, bm25(items_fts, 10.0, 10.0, 1.0)"
+
+/* Markers to pass to snippet() / highlight() for fts_snippet_html():
+ * snippet(items_fts, 2, char(1), char(2), '…', 24). */
+#define FTS_MARK_OPEN '\x01'
+#define FTS_MARK_CLOSE '\x02'
+
+/* Input limits of fts_match_expr(): bytes of the query looked at, and terms
+ * kept. Anything past them is ignored, never an error. */
+#define FTS_QUERY_MAX_BYTES 256
+#define FTS_QUERY_MAX_TERMS 32
+
+/* Flags for fts_tokenize(). */
+enum fts_tok_flags {
+	/* Also emit the colocated dictionary words (document mode). */
+	FTS_TOK_WORDS = 1,
+	/* Query mode: a CJK run of 2+ characters that ends the text does not
+	 * emit its final single character (a document continuing the run has
+	 * a bigram there instead), and a text of '=' followed by CJK only is
+	 * one whole-word token (how fts_match_expr asks for a dictionary
+	 * word). Ignored with FTS_TOK_WORDS. */
+	FTS_TOK_QUERY = 2,
+};
+
+/* Load friso's configuration and dictionary from ini_path (NULL means
+ * /etc/friso/friso.ini) into a new context, returned in *out and owned by
+ * the caller (free with fts_ctx_free). Takes about 0.1 s; do it once per
+ * process. Returns 0, ERR_IO when the file cannot be read or yields an
+ * empty dictionary, ERR_NOMEM. On error *out is NULL. */
+int fts_ctx_new(const char *ini_path, struct fts_ctx **out);
+
+/* Free a context from fts_ctx_new(); NULL is a no-op. No connection that
+ * registered it may be used afterwards. */
+void fts_ctx_free(struct fts_ctx *ctx);
+
+/* Register on db the FTS5 tokenizer "gk" and the auxiliary function
+ * gk_titlehit() described above, both using ctx (not copied: it must
+ * outlive db). Returns 0, or ERR_DB when FTS5 is missing or registration
+ * fails (logged). */
+int fts_register(struct sqlite3 *db, struct fts_ctx *ctx);
+
+/* The raw tokenizer, for other backends. Calls cb once per token, in order:
+ * colocated is 0 for a token that takes the next position and 1 for one
+ * that shares the position of the token before it; tok/tn is the token
+ * (normalised UTF-8, not NUL-terminated, valid only during the call);
+ * [start, end) are byte offsets of its source in text. flags are
+ * enum fts_tok_flags. Any bytes are accepted (invalid UTF-8 separates
+ * tokens). Returns 0, or the first non-zero value cb returned, which also
+ * stops tokenizing. */
+int fts_tokenize(struct fts_ctx *ctx, const char *text, size_t n, int flags,
+		 int (*cb)(void *ud, int colocated, const char *tok, size_t tn,
+			   size_t start, size_t end),
+		 void *ud);
+
+/* Turn any user input q/n (any bytes, FTS5 syntax included) into an FTS5
+ * MATCH expression for a "gk" table, stored in *out (NUL-terminated, owned
+ * by a). Only the first FTS_QUERY_MAX_BYTES bytes and FTS_QUERY_MAX_TERMS
+ * terms count. Terms are separated by whitespace and by the sentence
+ * punctuation ，、；。！？ (and ASCII , ; ! ?), and are ANDed; each is one
+ * quoted phrase of its tokens, which matches exactly where the term occurs;
+ * a term that is one dictionary word of 3+ characters also matches that
+ * word, to rank real words higher; a term ending in a lone CJK character
+ * makes that character a prefix, so it also matches where the character
+ * starts a bigram. *out is "" when nothing searchable remains: do not run
+ * a MATCH then (FTS5 rejects an empty expression), show no results.
+ * Returns 0 or ERR_NOMEM (then *out is ""). */
+int fts_match_expr(struct fts_ctx *ctx, struct arena *a, const char *q, size_t n,
+		   const char **out);
+
+/* Turn text from snippet()/highlight() called with FTS_MARK_OPEN and
+ * FTS_MARK_CLOSE into HTML: & < > " ' escaped, each marked span wrapped in
+ * <mark>...</mark>, touching or nested spans merged into one, unbalanced
+ * markers tolerated, invalid UTF-8 replaced by U+FFFD and control characters
+ * other than tab and newlines dropped. *out is NUL-terminated and owned by
+ * a. Returns 0 or ERR_NOMEM (then *out is ""). */
+int fts_snippet_html(struct arena *a, const char *snip, size_t n, const char **out);
+
+#endif

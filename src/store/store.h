@@ -1,0 +1,186 @@
+/* store.h - typed access to the records. All SQL of the product lives in
+ * src/store. Every function takes the org it works in; strings returned in
+ * records are allocated from the caller's arena. Functions return 0 or a
+ * negative enum err (ERR_NOT_FOUND when a record does not exist in that org,
+ * ERR_CONFLICT on a unique violation). Writes that span several statements
+ * run inside db_begin/db_commit, which the caller (domain layer) owns. */
+#ifndef GK_STORE_STORE_H
+#define GK_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+
+/* ---- organisations ---- */
+struct org {
+	long long id;
+	long long parent_id;       /* 0 when none */
+	const char *slug;
+	const char *name;
+	const char *org_code;      /* 机构代码, prefix of 索引号 */
+	const char *kind;          /* "platform" or "agency" */
+	const char *index_pattern; /* e.g. "{机构代码}/{YYYY}-{NNNNN}" */
+	const char *guide_md;      /* 政府信息公开指南 */
+};
+
+int store_org_insert(struct db *db, struct org *o, const char *now);
+int store_org_by_slug(struct db *db, struct arena *a, const char *slug, struct org *out);
+int store_org_by_id(struct db *db, struct arena *a, long long id, struct org *out);
+/* Agencies (kind = agency), by name. *out is an arena array of *n orgs. */
+int store_org_list(struct db *db, struct arena *a, struct org **out, size_t *n);
+int store_org_set_guide(struct db *db, long long org_id, const char *guide_md, const char *now);
+int store_org_platform(struct db *db, struct arena *a, struct org *out);
+
+/* ---- categories (公开类别) ---- */
+struct category {
+	long long id;
+	long long org_id;
+	long long parent_id;
+	const char *name;
+	const char *article;   /* the 条例 article it fulfils, e.g. 第二十条第（一）项 */
+	int sort;
+	long long published;   /* published items (filled by store_category_list) */
+};
+
+int store_category_insert(struct db *db, struct category *c);
+/* All categories of an org in display order, with published counts. */
+int store_category_list(struct db *db, struct arena *a, long long org_id, struct category **out, size_t *n);
+int store_category_by_name(struct db *db, struct arena *a, long long org_id, const char *name, struct category *out);
+int store_category_by_id(struct db *db, struct arena *a, long long org_id, long long id, struct category *out);
+
+/* ---- catalog items ---- */
+struct item {
+	long long id;
+	long long org_id;
+	long long category_id;
+	const char *category;      /* category name (reads only) */
+	const char *index_no;      /* NULL until first published */
+	const char *title;
+	const char *doc_no;
+	const char *publisher;
+	const char *written_on;    /* YYYY-MM-DD or NULL */
+	const char *published_on;  /* YYYY-MM-DD or NULL */
+	const char *topic;
+	const char *genre;
+	const char *validity;
+	const char *validity_on;   /* NULL for 有效 */
+	const char *summary;
+	const char *body_md;
+	const char *body_text;
+	const char *status;        /* draft pending published withdrawn */
+	long long views;
+	int version;
+	long long created_by;
+	const char *created_at;
+	const char *updated_at;
+};
+
+int store_item_insert(struct db *db, struct item *it);              /* sets it->id */
+/* Update the editable fields when the stored version is it->version; bumps
+ * the version. ERR_CONFLICT when someone else saved in between. */
+int store_item_update(struct db *db, struct item *it);
+int store_item_get(struct db *db, struct arena *a, long long org_id, long long id, struct item *out);
+/* Any org: for the public API's /items/{id}; the caller checks status. */
+int store_item_get_any(struct db *db, struct arena *a, long long id, struct item *out);
+int store_item_set_status(struct db *db, long long org_id, long long id, const char *status,
+			  const char *index_no, const char *published_on, const char *now);
+int store_item_add_view(struct db *db, long long id);
+
+/* Next 索引号 serial for (org, year): only ever grows, never reused.
+ * Must run inside a transaction. */
+int store_index_serial_next(struct db *db, long long org_id, int year, long long *serial);
+
+struct item_filter {
+	long long org_id;          /* 0 = all orgs */
+	long long category_id;     /* 0 = all */
+	int year;                  /* of published_on; 0 = all */
+	const char *validity;      /* NULL = all */
+	const char *status;        /* NULL = all (staff), "published" for the public */
+	const char *title_like;    /* staff list filter; NULL = none */
+	long long limit, offset;
+};
+struct item_row {
+	long long id;
+	long long org_id;
+	const char *org_slug;
+	const char *index_no;
+	const char *title;
+	const char *doc_no;
+	const char *category;
+	const char *published_on;
+	const char *validity;
+	const char *status;
+	const char *updated_at;
+	const char *snippet;       /* search only: body snippet with \x01 \x02 marks */
+	const char *title_marked;  /* search only: title with \x01 \x02 marks */
+};
+/* Newest first (published_on, then id). */
+int store_item_list(struct db *db, struct arena *a, const struct item_filter *f,
+		    struct item_row **out, size_t *n, long long *total);
+/* Published years of an org, newest first, with counts. */
+int store_item_years(struct db *db, struct arena *a, long long org_id, int **years, long long **counts, size_t *n);
+
+/* Full-text search over published items; match is an FTS expression built
+ * by fts_match_expr. Ranked: title/文号 hits first, then BM25. */
+int store_item_search(struct db *db, struct arena *a, const char *match, const struct item_filter *f,
+		      struct item_row **out, size_t *n, long long *total);
+
+/* ---- attachments ---- */
+struct attachment {
+	long long id;
+	long long org_id;
+	long long item_id;
+	const char *filename;
+	const char *mime;
+	long long size;
+	const char *sha256;
+	const char *created_at;
+};
+int store_attachment_insert(struct db *db, struct attachment *at);
+int store_attachment_list(struct db *db, struct arena *a, long long org_id, long long item_id,
+			  struct attachment **out, size_t *n);
+int store_attachment_get(struct db *db, struct arena *a, long long org_id, long long id, struct attachment *out);
+int store_attachment_delete(struct db *db, long long org_id, long long id);
+
+/* ---- users, roles, sessions ---- */
+struct user {
+	long long id;
+	long long org_id;
+	const char *username;
+	const char *display_name;
+	const char *password_hash;
+	bool disabled;
+	const char *created_at;
+};
+int store_user_insert(struct db *db, struct user *u, const char *now);
+int store_user_by_name(struct db *db, struct arena *a, const char *username, struct user *out);
+int store_user_by_id(struct db *db, struct arena *a, long long id, struct user *out);
+int store_user_set_password(struct db *db, long long id, const char *hash, const char *now);
+int store_user_list(struct db *db, struct arena *a, struct user **out, size_t *n);
+int store_user_count(struct db *db, long long *n);
+
+int store_membership_add(struct db *db, long long org_id, long long user_id, const char *role);
+/* Does the user hold role (or any role when role is NULL) in org? */
+int store_membership_has(struct db *db, long long org_id, long long user_id, const char *role, bool *out);
+/* Orgs where the user holds any role, by name (the platform org excluded). */
+int store_membership_orgs(struct db *db, struct arena *a, long long user_id, struct org **out, size_t *n);
+/* Comma-separated roles of a user in an org ("" when none). */
+int store_membership_roles(struct db *db, struct arena *a, long long org_id, long long user_id, const char **out);
+
+struct session {
+	long long id;
+	long long user_id;
+	long long org_id;
+	const char *csrf;
+	const char *expires_at;
+};
+int store_session_insert(struct db *db, long long org_id, long long user_id, const char *token_hash,
+			 const char *csrf, const char *ip, const char *ua, const char *now, const char *expires);
+/* The session with this token hash, if not expired at now. */
+int store_session_get(struct db *db, struct arena *a, const char *token_hash, const char *now, struct session *out);
+int store_session_delete(struct db *db, const char *token_hash);
+int store_session_delete_user(struct db *db, long long user_id);
+
+#endif

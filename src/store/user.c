@@ -1,0 +1,317 @@
+/* user.c - staff accounts, their roles per organisation, and sessions. */
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "store/db.h"
+#include "store/grow.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define USER_COLS "id, org_id, username, display_name, password_hash, disabled, created_at"
+
+static const char sql_user_insert[] =
+	"INSERT INTO users (org_id, username, display_name, password_hash, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
+static const char sql_user_by_name[] = "SELECT " USER_COLS " FROM users WHERE username = $1";
+static const char sql_user_by_id[] = "SELECT " USER_COLS " FROM users WHERE id = $1";
+static const char sql_user_list[] = "SELECT " USER_COLS " FROM users ORDER BY username";
+static const char sql_user_count[] = "SELECT COUNT(*) FROM users";
+static const char sql_user_passwd[] = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+
+static void user_read(struct db_stmt *st, struct arena *a, struct user *u)
+{
+	u->id = db_col_int(st, 0);
+	u->org_id = db_col_int(st, 1);
+	u->username = db_col_dup(st, 2, a);
+	u->display_name = db_col_dup(st, 3, a);
+	u->password_hash = db_col_dup(st, 4, a);
+	u->disabled = db_col_int(st, 5) != 0;
+	u->created_at = db_col_dup(st, 6, a);
+}
+
+int store_user_insert(struct db *db, struct user *u, const char *now)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_user_insert, &st)))
+		return rc;
+	db_bind_int(st, 1, u->org_id);
+	db_bind_text(st, 2, u->username);
+	db_bind_text(st, 3, u->display_name ? u->display_name : "");
+	db_bind_text(st, 4, u->password_hash);
+	db_bind_text(st, 5, now);
+	if ((rc = db_step(st)) != 1)
+		return rc < 0 ? rc : ERR_DB;
+	u->id = db_col_int(st, 0);
+	db_done(st);
+	return 0;
+}
+
+static int user_one(struct db *db, struct arena *a, const char *sql, const char *name, long long id,
+		    struct user *out)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql, &st)))
+		return rc;
+	if (name)
+		db_bind_text(st, 1, name);
+	else
+		db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc <= 0)
+		return rc < 0 ? rc : ERR_NOT_FOUND;
+	user_read(st, a, out);
+	db_done(st);
+	return 0;
+}
+
+int store_user_by_name(struct db *db, struct arena *a, const char *username, struct user *out)
+{
+	return user_one(db, a, sql_user_by_name, username, 0, out);
+}
+
+int store_user_by_id(struct db *db, struct arena *a, long long id, struct user *out)
+{
+	return user_one(db, a, sql_user_by_id, NULL, id, out);
+}
+
+int store_user_set_password(struct db *db, long long id, const char *hash, const char *now)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_user_passwd, &st)))
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, hash);
+	db_bind_text(st, 3, now);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
+}
+
+int store_user_list(struct db *db, struct arena *a, struct user **out, size_t *n)
+{
+	struct db_stmt *st;
+	struct user *arr = NULL;
+	size_t k = 0, cap = 0;
+	int rc;
+
+	if ((rc = db_prep(db, sql_user_list, &st)))
+		return rc;
+	while ((rc = db_step(st)) == 1) {
+		struct user *u = grow_slot(a, (void **)&arr, k, &cap, sizeof(*arr));
+
+		if (!u) {
+			db_done(st);
+			return ERR_NOMEM;
+		}
+		user_read(st, a, u);
+		k++;
+	}
+	if (rc < 0)
+		return rc;
+	*out = arr;
+	*n = k;
+	return 0;
+}
+
+int store_user_count(struct db *db, long long *n)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_user_count, &st)))
+		return rc;
+	if ((rc = db_step(st)) != 1)
+		return rc < 0 ? rc : ERR_DB;
+	*n = db_col_int(st, 0);
+	db_done(st);
+	return 0;
+}
+
+/* ---- memberships ---- */
+
+static const char sql_mem_add[] =
+	"INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+static const char sql_mem_has[] =
+	"SELECT 1 FROM memberships WHERE org_id = $1 AND user_id = $2 AND ($3 = '' OR role = $3) LIMIT 1";
+static const char sql_mem_orgs[] =
+	"SELECT DISTINCT o.id, COALESCE(o.parent_id, 0), o.slug, o.name, o.org_code, o.kind, o.index_pattern, '' "
+	"FROM orgs o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = $1 AND o.kind = 'agency' "
+	"ORDER BY o.name";
+static const char sql_mem_roles[] =
+	"SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2 ORDER BY role";
+
+int store_membership_add(struct db *db, long long org_id, long long user_id, const char *role)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_mem_add, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, role);
+	rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_membership_has(struct db *db, long long org_id, long long user_id, const char *role, bool *out)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_mem_has, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, role ? role : "");
+	rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	*out = rc == 1;
+	if (rc == 1)
+		db_done(st);
+	return 0;
+}
+
+int store_membership_orgs(struct db *db, struct arena *a, long long user_id, struct org **out, size_t *n)
+{
+	struct db_stmt *st;
+	struct org *arr = NULL;
+	size_t k = 0, cap = 0;
+	int rc;
+
+	if ((rc = db_prep(db, sql_mem_orgs, &st)))
+		return rc;
+	db_bind_int(st, 1, user_id);
+	while ((rc = db_step(st)) == 1) {
+		struct org *o = grow_slot(a, (void **)&arr, k, &cap, sizeof(*arr));
+
+		if (!o) {
+			db_done(st);
+			return ERR_NOMEM;
+		}
+		o->id = db_col_int(st, 0);
+		o->parent_id = db_col_int(st, 1);
+		o->slug = db_col_dup(st, 2, a);
+		o->name = db_col_dup(st, 3, a);
+		o->org_code = db_col_dup(st, 4, a);
+		o->kind = db_col_dup(st, 5, a);
+		o->index_pattern = db_col_dup(st, 6, a);
+		o->guide_md = "";
+		k++;
+	}
+	if (rc < 0)
+		return rc;
+	*out = arr;
+	*n = k;
+	return 0;
+}
+
+int store_membership_roles(struct db *db, struct arena *a, long long org_id, long long user_id, const char **out)
+{
+	struct db_stmt *st;
+	struct buf b;
+	int rc;
+
+	buf_init(&b, a, 256);
+	if ((rc = db_prep(db, sql_mem_roles, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, user_id);
+	while ((rc = db_step(st)) == 1) {
+		if (b.n)
+			buf_putc(&b, ',');
+		buf_puts(&b, db_col_text(st, 0));
+	}
+	if (rc < 0)
+		return rc;
+	if (b.err)
+		return b.err;
+	*out = buf_cstr(&b);
+	return 0;
+}
+
+/* ---- sessions ---- */
+
+static const char sql_sess_insert[] =
+	"INSERT INTO sessions (org_id, user_id, token_hash, csrf, ip, user_agent, created_at, expires_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+static const char sql_sess_get[] =
+	"SELECT s.id, s.user_id, s.org_id, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+	"WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0";
+static const char sql_sess_delete[] = "DELETE FROM sessions WHERE token_hash = $1";
+static const char sql_sess_delete_user[] = "DELETE FROM sessions WHERE user_id = $1";
+
+int store_session_insert(struct db *db, long long org_id, long long user_id, const char *token_hash,
+			 const char *csrf, const char *ip, const char *ua, const char *now, const char *expires)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_sess_insert, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token_hash);
+	db_bind_text(st, 4, csrf);
+	db_bind_text(st, 5, ip ? ip : "");
+	db_bind_text(st, 6, ua ? ua : "");
+	db_bind_text(st, 7, now);
+	db_bind_text(st, 8, expires);
+	rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_session_get(struct db *db, struct arena *a, const char *token_hash, const char *now, struct session *out)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_sess_get, &st)))
+		return rc;
+	db_bind_text(st, 1, token_hash);
+	db_bind_text(st, 2, now);
+	rc = db_step(st);
+	if (rc <= 0)
+		return rc < 0 ? rc : ERR_NOT_FOUND;
+	out->id = db_col_int(st, 0);
+	out->user_id = db_col_int(st, 1);
+	out->org_id = db_col_int(st, 2);
+	out->csrf = db_col_dup(st, 3, a);
+	out->expires_at = db_col_dup(st, 4, a);
+	db_done(st);
+	return 0;
+}
+
+static int sess_del(struct db *db, const char *sql, const char *s, long long id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql, &st)))
+		return rc;
+	if (s)
+		db_bind_text(st, 1, s);
+	else
+		db_bind_int(st, 1, id);
+	rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_session_delete(struct db *db, const char *token_hash)
+{
+	return sess_del(db, sql_sess_delete, token_hash, 0);
+}
+
+int store_session_delete_user(struct db *db, long long user_id)
+{
+	return sess_del(db, sql_sess_delete_user, NULL, user_id);
+}

@@ -1,0 +1,49 @@
+#!/bin/sh
+# make check: every test. Unit tests run in both builds (release and
+# ASan/UBSan); the HTTP integration tests and the browser test run against
+# the sanitizer build of the real server. Prints "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0
+pass=0
+fail=0
+failed=""
+run() {
+	name=$1
+	shift
+	if "$@" >build/test-$$.log 2>&1; then
+		pass=$((pass + 1))
+		echo "ok   $name"
+	else
+		fail=$((fail + 1))
+		failed="$failed $name"
+		echo "FAIL $name"
+		sed 's/^/     /' build/test-$$.log | tail -60
+	fi
+}
+for t in build/rel/unit/*/test_* build/asan/unit/*/test_*; do
+	[ -x "$t" ] || continue
+	run "unit ${t#build/}" "$t"
+done
+for t in fuzz/corpus/*/; do
+	[ -d "$t" ] || continue
+	target=$(basename "$t")
+	[ -x "build/asan/fuzz/replay_$target" ] || continue
+	run "fuzz-replay $target" "build/asan/fuzz/replay_$target" "$t"
+done
+export GONGKAI_BIN=${GONGKAI_BIN:-build/asan/gongkai}
+for t in tests/http/*.test.mjs; do
+	[ -f "$t" ] || continue
+	run "http $(basename "$t")" node --test --test-reporter=spec "$t"
+done
+for t in tests/browser/*.test.mjs; do
+	[ -f "$t" ] || continue
+	run "browser $(basename "$t")" node --test --test-reporter=spec "$t"
+done
+rm -f build/test-$$.log
+echo
+[ -n "$failed" ] && echo "failed:$failed"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
