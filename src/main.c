@@ -79,7 +79,7 @@ static const struct cmd cmds[] = {
 	  "文件格式：UTF-8，每行一条，11 列以 Tab 分隔：\n"
 	  "  公开类别 标题 文号 发布机构 成文日期 发布日期 体裁 有效性 有效性日期 主题分类 正文\n"
 	  "以 # 开头的行（含表头）和空行忽略；日期为 YYYY-MM-DD，可空（发布日期为空时\n"
-	  "取当天）；主题分类和正文（Markdown）中 \\n 表示换行，\\\\ 表示反斜杠。\n"
+	  "取当天）；正文为 Markdown；各字段中 \\n 表示换行，\\\\ 表示反斜杠。\n"
 	  "\n"
 	  "选项：\n"
 	  "  --org SLUG         导入到哪个机构\n" DB_HELP },
@@ -128,6 +128,10 @@ static int cmd_help(const struct cli *c, int argc, char **argv)
 		return cli_usage_fail(c, "多余的参数“%s”", argv[2]);
 	if (argc < 2) {
 		usage_all(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(c->usage, stdout);
 		return CLI_OK;
 	}
 	if (!(k = cmd_find(argv[1])))

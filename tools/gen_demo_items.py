@@ -2545,7 +2545,7 @@ news("市教育局部署冬季学校传染病防控工作", "2020-12-17", """
 news("市教育局召开2020年政务公开工作推进会", "2020-12-23", """
 12月23日，市教育局召开2020年政务公开工作推进会，总结全年政务公开工作，部署年度报告编制等工作。
 
-2020年，市教育局在桐乡市政府信息公开平台主动公开政府信息187条，涵盖政策文件、规划计划、财政信息、人事信息、重点领域信息等类别；通过“桐乡教育”微信公众号推送信息700余次；办理人大代表建议和政协委员提案，答复全部在规定时限内完成。
+2020年，市教育局在桐乡市政府信息公开平台主动公开政府信息180余条，涵盖政策文件、规划计划、财政信息、人事信息、重点领域信息等类别；通过“桐乡教育”微信公众号推送信息700余次；办理人大代表建议和政协委员提案，答复全部在规定时限内完成。
 
 会议要求，各科室要按照新修订的《政府信息公开条例》要求，对照公开目录做好信息梳理，确保应公开尽公开；要按时完成2020年政府信息公开工作年度报告编制，于2021年1月31日前向社会公布。
 """, pub=0, topic="综合政务\\政务公开")
@@ -2621,3 +2621,323 @@ news("市教育局召开中小学布局规划征求意见座谈会", "2020-11-26
 
 规划草案同时在桐乡市政府信息公开平台公开征求社会意见，征求意见期为30日。
 """, pub=0, topic="综合政务\\规划计划")
+
+
+# --- series: similar reports from different schools, each with its own details
+DRILL = [  # 开学前疫情防控应急演练
+    ("2020-03-30", "桐乡市第一中学", "梧桐街道", "高三", 1280,
+     "模拟一名学生入校测温时体温37.6℃，复测仍异常后，由防疫专员带至临时隔离观察室"),
+    ("2020-04-01", "崇福镇中学", "崇福镇", "初三", 640,
+     "模拟课堂上一名学生出现咳嗽、发热症状，任课教师立即报告，班级学生原地等待"),
+    ("2020-04-08", "乌镇镇中心小学", "乌镇镇", "四至六年级", 820,
+     "模拟学生在食堂就餐时出现身体不适，值守教师引导其沿专用通道前往隔离观察室"),
+    ("2020-04-15", "濮院镇中心小学", "濮院镇", "四至六年级", 1150,
+     "模拟一名教师晨检时发现体温异常，学校立即启动教职工异常情况处置流程"),
+    ("2020-04-29", "高桥街道中心小学", "高桥街道", "一至三年级", 760,
+     "针对低年级学生特点，模拟家长送孩子到校门口时孩子体温异常的处置场景"),
+]
+for i, (d, school, town, grade, n, scene) in enumerate(DRILL):
+    opening = [
+        f"{int(d[5:7])}月{int(d[8:])}日，{school}开展开学前疫情防控应急演练，为{grade}学生返校复学做好准备。",
+        f"为检验开学疫情防控预案的可操作性，{school}于{int(d[5:7])}月{int(d[8:])}日组织全体教职工开展疫情防控应急演练。",
+    ][i % 2]
+    middle = (f"演练{scene}，随后通知家长、报告{town}卫生院和市教育局，"
+              f"并对相关区域进行消毒。整个流程衔接紧密，用时约15分钟。")
+    closing = [
+        f"演练结束后，{town}卫生院医务人员对演练进行了点评，指出了测温点间距偏小、隔离室物资标识不清等问题，学校已当场整改。",
+        f"学校共有教职工{n // 15}余名参加演练。学校表示，将根据演练中发现的问题进一步完善“一校一案”，开学前再组织一次全流程演练。",
+        f"本次演练涉及入校测温、课堂观察、隔离转运、环境消杀等环节。{town}疫情防控工作组现场观摩并对学校开学条件进行了核验。",
+    ][i % 3]
+    news(f"{school}开展开学前疫情防控应急演练", d,
+         "\n\n".join([opening, middle, closing,
+                      f"目前，{school}{grade}学生约{n}人，防控物资储备可满足一个月使用需求。"]),
+         topic="卫生\\疾病预防控制")
+
+PSY = [  # 心理健康教育活动月
+    ("2020-05-26", "桐乡市茅盾中学", "“阳光心态 快乐成长”",
+     "心理剧展演、心理主题班会和“解忧信箱”",
+     "学校心理辅导室延长开放时间，专职心理教师每天中午接待学生来访"),
+    ("2020-05-29", "凤鸣街道中心小学", "“心向阳光 健康成长”",
+     "绘本心理课、情绪卡片制作和亲子游戏",
+     "学校为每个班级设立“心情角”，引导学生用绘画、文字表达情绪"),
+    ("2020-06-03", "洲泉镇中学", "“悦纳自我 共抗疫情”",
+     "团体心理辅导、心理健康知识竞赛和“给一年后的自己写一封信”",
+     "学校对复学后心理筛查中需要关注的学生开展一对一谈心，建立关爱档案"),
+    ("2020-06-09", "龙翔街道中心小学", "“我的情绪我做主”",
+     "心理游园会、“护蛋行动”体验活动和家长心理讲座",
+     "学校邀请市中小学心理健康指导中心教师为家长开设线上讲座"),
+]
+for i, (d, school, theme, acts, extra) in enumerate(PSY):
+    body = [
+        f"5月25日前后，全市中小学开展心理健康教育活动月活动。{school}以{theme}为主题，组织开展了{acts}等系列活动。",
+        [f"复学以来，{school}高度重视学生心理健康，把心理调适作为返校教育的重要内容。{extra}。",
+         f"活动中，{extra}。活动受到学生和家长的欢迎。"][i % 2],
+        [f"据介绍，{school}已配备持有浙江省学校心理健康教育教师上岗资格证书的教师{3 + i}名，每两周开设一节心理健康课。",
+         f"学校表示，心理健康教育不是“一阵风”，将把活动月的好做法融入日常教育教学，形成常态化机制。"][(i // 2) % 2],
+    ]
+    news(f"{school}开展心理健康教育活动月活动", d, "\n\n".join(body))
+
+PRE = [  # 学前教育宣传月
+    ("2020-05-27", "梧桐街道中心幼儿园", "“幼小衔接”家长线上沙龙",
+     "邀请小学一年级教师和大班家长在线交流入学准备"),
+    ("2020-06-04", "屠甸镇中心幼儿园", "大班幼儿参观小学活动",
+     "带领大班幼儿走进屠甸镇中心小学，参观教室、操场和图书馆"),
+    ("2020-06-11", "石门镇中心幼儿园", "“我是小学生啦”主题活动",
+     "通过整理书包比赛、模拟课堂等游戏，帮助幼儿做好入学心理准备"),
+    ("2020-06-16", "大麻镇中心幼儿园", "家园共育开放日",
+     "邀请家长观摩半日活动，了解幼儿园课程游戏化的做法"),
+]
+for i, (d, kg, act, detail) in enumerate(PRE):
+    body = [
+        f"学前教育宣传月期间，{kg}围绕“特殊时期的幼小衔接”主题，开展了{act}。",
+        f"活动中，幼儿园{detail}。"
+        + ["老师们还向家长介绍了科学做好入学准备的方法，提醒家长不要给孩子提前学习小学课程内容。",
+           "幼儿园还利用班级微信群，向家长推送幼小衔接系列指导文章。"][i % 2],
+        ["受疫情影响，幼儿园开园时间推迟，幼儿居家时间较长。幼儿园通过宣传月活动，帮助幼儿重新适应集体生活。",
+         f"据了解，今年{kg}大班共有幼儿{120 + 17 * i}名，秋季将升入小学。"][i // 2],
+        ["宣传月期间，全市各幼儿园共开展线上线下宣传活动300余场，覆盖家长2.6万人次。",
+         "幼儿园表示，将与结对小学建立常态化联合教研机制，共同帮助孩子实现从幼儿园到小学的平稳过渡。",
+         "市教育局提醒家长，幼小衔接重在培养良好的生活习惯、学习兴趣和社会交往能力，不必提前学习拼音和算术。",
+         "本次活动中，幼儿园还收集了家长对保育教育工作的意见建议20余条，将逐条研究改进。"][i],
+    ]
+    news(f"{kg}开展学前教育宣传月活动", d, "\n\n".join(body),
+         topic="教育\\学前教育")
+
+FOOD = [  # 秋季学校食品安全检查
+    ("2020-09-23", "濮院镇", 14, 3, "食品原料出入库台账不完整"),
+    ("2020-09-29", "乌镇镇", 11, 2, "个别食堂防蝇设施破损"),
+    ("2020-10-13", "河山镇", 8, 1, "一所学校留样冰箱温度记录缺失"),
+    ("2020-10-20", "梧桐街道", 19, 4, "部分食堂从业人员健康证即将到期未及时更换"),
+]
+for i, (d, town, n, k, prob) in enumerate(FOOD):
+    body = [
+        f"{int(d[5:7])}月{int(d[8:])}日，市教育局会同市市场监管局{town}市场监管所，对{town}{n}所中小学、幼儿园食堂开展秋季学期食品安全检查。",
+        "检查组重点检查了食堂许可证照、从业人员健康管理、食品原料采购查验、加工操作规范、餐具清洗消毒、食品留样和校领导陪餐制度落实情况，"
+        + ["并对进口冷链食品查验情况进行了专项检查。", "同时抽查了“阳光厨房”视频监控运行情况。"][i % 2],
+        f"从检查情况看，{town}学校食堂总体管理规范。检查共发现问题{k + 3}个，主要是{prob}等，"
+        f"检查组已向{k + 1}所学校下发整改通知，要求一周内完成整改。",
+    ]
+    news(f"市教育局对{town}学校食堂开展食品安全检查", d, "\n\n".join(body),
+         topic="食品药品\\食品安全")
+
+GONGTI = [  # 城乡教共体活动
+    ("2020-10-21", "桐乡市实验小学", "河山镇中心小学", "语文、数学同步课堂"),
+    ("2020-11-04", "桐乡市第六中学", "大麻镇中学", "初三复习研讨课"),
+    ("2020-11-18", "凤鸣街道中心小学", "石门镇中心小学", "英语、科学联合教研"),
+]
+for i, (d, a, b, what) in enumerate(GONGTI):
+    body = [
+        f"{int(d[5:7])}月{int(d[8:])}日，{a}教共体教师团队走进{b}，开展{what}活动。",
+        [f"活动中，{a}的骨干教师执教示范课，{b}教师执教同课异构研讨课，两校教师围绕课堂教学进行深入研讨。",
+         f"两校通过远程互动系统，实现两地学生同上一堂课，{b}的学生与城区同学实时互动。",
+         f"{a}名师工作室成员为{b}青年教师进行“一对一”指导，并商定了下学期的结对计划。"][i],
+        f"据介绍，{a}与{b}结成共建型教共体以来，已开展联合教研活动{6 + 2 * i}次，"
+        f"互派交流教师{3 + i}名，{b}的教学质量有了明显提升。",
+    ]
+    news(f"{a}与{b}开展城乡教共体联合教研活动", d, "\n\n".join(body))
+
+SWIM = [  # 防溺水安全教育
+    ("2020-06-12", "崇福镇中心小学", "京杭大运河",
+     "邀请救援队员讲解溺水自救和施救常识"),
+    ("2020-06-30", "洲泉镇中心小学", "镇域河网",
+     "组织学生在家长陪同下排查居住地周边危险水域"),
+    ("2020-07-02", "乌镇镇中学", "西市河、东市河等景区水域",
+     "开展“防溺水安全承诺”签名活动，学生与家长共同签订安全承诺书"),
+]
+for i, (d, school, water, act) in enumerate(SWIM):
+    body = [
+        f"{school}地处水乡，学校周边{water}水域较多。为防范学生溺水事故，学校于{int(d[5:7])}月{int(d[8:])}日开展防溺水专题安全教育。",
+        f"活动中，学校{act}，并向学生反复强调防溺水“六不”要求。"
+        + ["学校还通过“小手拉大手”，提醒家长切实履行暑期监护责任。",
+           "班主任通过电话和微信群向每一位家长告知防溺水注意事项。",
+           "学校联合村（社区）在危险水域设置警示标志，安排志愿者巡查。"][i],
+        ["近年来，我市中小学持续开展防溺水专项教育，实现“家长告知书”全覆盖。",
+         "市教育局要求各学校在暑假前至少开展两次防溺水专题教育，并将防溺水教育贯穿整个暑期。",
+         "暑假期间，学校将通过“桐乡教育”微信公众号和班级群定期推送安全提醒。"][i],
+    ]
+    news(f"{school}开展防溺水安全教育", d, "\n\n".join(body),
+         topic="教育\\校园安全")
+
+
+# ---------------------------------------------------------------------------
+# output and checks
+# ---------------------------------------------------------------------------
+COLUMNS = ["category", "title", "doc_no", "publisher", "written_on",
+           "published_on", "genre", "validity", "validity_on", "topic", "body"]
+COUNTS = {"政策文件": 4, "规划计划": 3, "报告统计": 1, "财政信息": 6,
+          "人事信息": 12, "公告公示": 12, "工作动态": 74, "重点领域信息": 57,
+          "社会公益事业建设领域信息": 16, "提案建议办理结果": 4}
+GENRES = {"规章", "行政规范性文件", "其他"}
+VALIDITIES = {"有效", "已修改", "废止", "失效"}
+DOC_NO = re.compile(r"^(.+)〔(\d{4})〕([1-9]\d*)号$")
+# every document the seed report names, as a title substring (or 文号)
+SEED_NAMES = [
+    "桐乡市教育局部门决算",
+    "中小学、幼儿园学生资助经费补助的通知",
+    "桐乡市教育局单位行政事业性收费目录公示清单",
+    "关于调整义务教育学生营养餐补助标准的通知",
+    "关于做好2020年桐乡市义务教育阶段民办学校招生入学工作的通知",
+    "关于2020学年桐乡市市区幼儿园招生工作的指导性意见",
+    "关于2020年桐乡市普通高级中学招生高一特长生的通知",
+    "2020年桐乡市教育系统招聘高层次人才公告",
+    "2020年桐乡市教育系统面向社会公开招聘教师公告",
+    "2020年桐乡市教育系统面向师范类应届毕业生公开招聘教师公告",
+    "教育事业发展统计公报",
+    "工作目标任务",
+    "执行情况",
+    "教育培训学校",
+]
+SEED_DOCS = {"桐教〔2020〕103号": "关于做好2020年桐乡市义务教育阶段民办学校招生入学工作的通知",
+             "桐教〔2020〕105号": "关于2020学年桐乡市市区幼儿园招生工作的指导性意见",
+             "桐教〔2020〕76号": "关于2020年桐乡市普通高级中学招生高一特长生的通知"}
+
+HEADER = """\
+# 桐乡市教育局 2020年 政府信息公开目录 (demo data for gongkai; all events, figures and phone numbers are invented).
+# Generated by tools/gen_demo_items.py; edit the generator, not this file.
+# Format: UTF-8, one item per line, 11 TAB-separated fields; lines starting with '#' are comments.
+# Escaping (fields body and topic, and any other field): the two characters \\n stand for a newline and \\\\ for one backslash;
+#   no field contains a TAB or a real newline. Body is Markdown: paragraphs are separated by \\n\\n (a blank line).
+# Dates are YYYY-MM-DD. genre (体裁): 规章 | 行政规范性文件 | 其他. validity (有效性): 有效 | 已修改 | 废止 | 失效;
+#   validity_on is empty for 有效 and the date of the change otherwise. doc_no (文号) is empty or 代字〔YYYY〕N号 with U+3014/U+3015.
+# Rows: 189, the per-category counts of the 2020 annual report (its total says 187, but its breakdown sums to 189).
+"""
+
+
+def esc(s):
+    return s.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def unesc(s):
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s) and s[i + 1] in "n\\":
+            out.append("\n" if s[i + 1] == "n" else "\\")
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+def write():
+    order = list(COUNTS)
+    rows = sorted(ITEMS, key=lambda r: (r["published_on"], r["written_on"],
+                                        order.index(r["category"])))
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+        f.write(HEADER)
+        f.write("#" + "\t".join(COLUMNS) + "\n")
+        for r in rows:
+            f.write("\t".join(esc(r[c]) for c in COLUMNS) + "\n")
+
+
+def check(path):
+    """Validate the TSV as a loader would see it.  Returns a list of errors."""
+    errs, rows = [], []
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    col_line = [l for l in lines if l.startswith("#") and "\t" in l]
+    if col_line != ["#" + "\t".join(COLUMNS)]:
+        errs.append("column header line missing or wrong")
+    for no, line in enumerate(lines, 1):
+        if line.startswith("#"):
+            continue
+        if "\r" in line:
+            errs.append(f"line {no}: carriage return")
+        f = line.split("\t")
+        if len(f) != len(COLUMNS):
+            errs.append(f"line {no}: {len(f)} fields")
+            continue
+        rows.append((no, dict(zip(COLUMNS, f))))
+    cnt = {}
+    for _, r in rows:
+        cnt[r["category"]] = cnt.get(r["category"], 0) + 1
+    if cnt != COUNTS:
+        errs.append(f"category counts {cnt} != {COUNTS}")
+    seen_doc, seen_title = {}, set()
+    series = {}
+    for no, r in rows:
+        for c in COLUMNS:
+            if c not in ("doc_no", "validity_on") and not r[c]:
+                errs.append(f"line {no}: empty {c}")
+        try:
+            w = dt.date.fromisoformat(r["written_on"])
+            p = dt.date.fromisoformat(r["published_on"])
+        except ValueError:
+            errs.append(f"line {no}: bad date")
+            continue
+        for d in (w, p):
+            if d.year != 2020:
+                errs.append(f"line {no}: date {d} not in 2020")
+        if p < w:
+            errs.append(f"line {no}: published before written")
+        if add_workdays(w, 20) < p:
+            errs.append(f"line {no}: published more than 20 working days after written")
+        if r["genre"] not in GENRES:
+            errs.append(f"line {no}: genre {r['genre']}")
+        if r["validity"] not in VALIDITIES:
+            errs.append(f"line {no}: validity {r['validity']}")
+        if (r["validity"] == "有效") != (r["validity_on"] == ""):
+            errs.append(f"line {no}: validity_on must be empty iff 有效")
+        if r["validity_on"]:
+            v = dt.date.fromisoformat(r["validity_on"])
+            if v < w:
+                errs.append(f"line {no}: validity_on before written_on")
+        if r["doc_no"]:
+            m = DOC_NO.match(r["doc_no"])
+            if not m:
+                errs.append(f"line {no}: doc_no {r['doc_no']!r}")
+            elif m.group(2) != "2020":
+                errs.append(f"line {no}: doc_no year")
+            else:
+                series.setdefault(m.group(1), []).append((w, int(m.group(3)), no))
+            if r["doc_no"] in seen_doc:
+                errs.append(f"line {no}: doc_no {r['doc_no']} repeats line {seen_doc[r['doc_no']]}")
+            seen_doc[r["doc_no"]] = no
+        if r["title"] in seen_title:
+            errs.append(f"line {no}: duplicate title")
+        seen_title.add(r["title"])
+        body = unesc(r["body"])
+        if not 150 <= len(body) <= 1200:
+            errs.append(f"line {no}: body length {len(body)}")
+        if len(r["body"]) > 1200:
+            errs.append(f"line {no}: escaped body length {len(r['body'])}")
+        if "\\" in unesc(r["topic"]) and not re.fullmatch(r"[^\\]+(\\[^\\]+)+", unesc(r["topic"])):
+            errs.append(f"line {no}: topic {r['topic']}")
+        if re.search(r"\d{17}[\dXx]|1[3-9]\d{9}", body):
+            errs.append(f"line {no}: looks like an ID card or mobile number")
+        if "\\" in re.sub(r"\\[n\\]", "", r["body"] + "\t" + r["topic"]):
+            errs.append(f"line {no}: stray backslash")
+    for k, v in series.items():  # numbers rise with the date within one 代字
+        v.sort()
+        for a, b in zip(v, v[1:]):
+            if b[1] <= a[1]:
+                errs.append(f"{k}: number {b[1]} (line {b[2]}) not after {a[1]} (line {a[2]})")
+    titles = [r["title"] for _, r in rows]
+    for name in SEED_NAMES:
+        if not any(name in t for t in titles):
+            errs.append(f"seed document missing: {name}")
+    for dn, t in SEED_DOCS.items():
+        if not any(r["doc_no"] == dn and r["title"] == t for _, r in rows):
+            errs.append(f"seed document missing: {dn}{t}")
+    bodies = [r["body"] for _, r in rows]
+    if len(set(bodies)) != len(bodies):
+        errs.append("duplicate bodies")
+    return errs, rows
+
+
+def main():
+    if sys.argv[1:] != ["--check"]:
+        write()
+    errs, rows = check(OUT)
+    for e in errs:
+        print("error:", e, file=sys.stderr)
+    print(f"{OUT}: {len(rows)} rows, {len(errs)} errors")
+    return 1 if errs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -48,8 +48,11 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "gongkai: <message>（用法见 gongkai CMD --help）" on stderr;
  * returns CLI_USAGE. */
 int cli_usage_fail(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A Chinese sentence for an enum err (static storage). */
+/* A Chinese phrase for an enum err (static storage). */
 const char *cli_err_text(int e);
+/* A Chinese phrase for an errno value (static storage; strerror for the
+ * rare ones). */
+const char *cli_errno_text(int e);
 
 /* ---- option parsing ---- */
 enum {

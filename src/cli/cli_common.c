@@ -54,8 +54,10 @@ int cli_usage_fail(const struct cli *c, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (c && c->cmd)
-		return cli_fail("%s（用法见 gongkai %s --help）", line, c->cmd);
-	return cli_fail("%s（用法见 gongkai --help）", line);
+		cli_fail("%s（用法见 gongkai %s --help）", line, c->cmd);
+	else
+		cli_fail("%s（用法见 gongkai --help）", line);
+	return CLI_USAGE;
 }
 
 const char *cli_err_text(int e)
@@ -79,6 +81,31 @@ const char *cli_err_text(int e)
 		return "没有权限";
 	default:
 		return "内部错误";
+	}
+}
+
+const char *cli_errno_text(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return "文件或目录不存在";
+	case EACCES:
+	case EPERM:
+		return "没有权限";
+	case EISDIR:
+		return "是一个目录";
+	case ENOTDIR:
+		return "路径中有一项不是目录";
+	case ENOSPC:
+		return "磁盘空间不足";
+	case EROFS:
+		return "文件系统只读";
+	case EEXIST:
+		return "已存在";
+	case ENOMEM:
+		return "内存不足";
+	default:
+		return strerror(e);
 	}
 }
 
@@ -175,7 +202,7 @@ int cli_db_require(const struct cli *c)
 	}
 	if (errno == ENOENT)
 		return cli_fail("数据库 %s 不存在，请先运行 gongkai init（或用 --db 指定数据库）", c->db_path);
-	return cli_fail("无法访问数据库 %s：%s", c->db_path, strerror(errno));
+	return cli_fail("无法访问数据库 %s：%s", c->db_path, cli_errno_text(errno));
 }
 
 int cli_db_open(const struct cli *c, bool migrate, struct db **db, struct fts_ctx **fts, int *applied)

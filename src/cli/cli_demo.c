@@ -85,7 +85,7 @@ static int read_small(struct arena *a, const char *path, char **out, size_t *len
 	int rc = CLI_FAIL;
 
 	if (!f)
-		return cli_fail("无法打开 %s：%s", path, strerror(errno));
+		return cli_fail("无法打开 %s：%s", path, cli_errno_text(errno));
 	buf_init(&b, a, SMALL_FILE_MAX);
 	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_append(&b, chunk, got);
@@ -177,7 +177,7 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 	if (!(path = arena_printf(&a, "%s/" DEMO_SUBDIR "/items.tsv", dir)))
 		goto out;
 	if (!(items = fopen(path, "rb"))) {
-		cli_fail("无法打开 %s：%s", path, strerror(errno));
+		cli_fail("无法打开 %s：%s", path, cli_errno_text(errno));
 		goto out;
 	}
 	if (cli_db_open(c, true, &db, &fts, NULL))
@@ -205,8 +205,9 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 			fprintf(stderr, "gongkai: 提示：上级机构 %s 不存在，未设置上级机构\n", parent);
 	}
 	org.kind = "agency";
-	if (store_org_insert(db, &org, now) || catalog_create_default_categories(db, org.id) ||
-	    store_org_set_guide(db, org.id, guide, now)) {
+	/* read it back: the store fills the defaults (索引号 pattern) */
+	if (store_org_insert(db, &org, now) || store_org_by_id(db, &a, org.id, &org) ||
+	    catalog_create_default_categories(db, org.id) || store_org_set_guide(db, org.id, guide, now)) {
 		cli_fail("创建演示机构失败");
 		goto out;
 	}

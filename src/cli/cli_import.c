@@ -7,9 +7,10 @@
  *     genre  validity  validity_on  topic  body
  *
  * Lines starting with '#' (the header among them) and blank lines are
- * skipped; a trailing CR is dropped. In topic and body, "\n" stands for a
- * newline and "\\" for a backslash; other backslashes are literal. Empty
- * dates are NULL; an empty published_on becomes today when published.
+ * skipped; a trailing CR is dropped. In every field (in practice topic and
+ * body), "\n" stands for a newline and "\\" for a backslash; other
+ * backslashes are literal. Fields other than body are trimmed. Empty dates
+ * are NULL; an empty published_on becomes today when published.
  *
  * The import is all or nothing (the caller's one transaction) and built for
  * a million rows: the input is mapped (or read once when it is a pipe), a
@@ -145,22 +146,9 @@ static int row_cmp(const void *x, const void *y)
 	return a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* A NUL-terminated arena copy of a trimmed field; NULL for an empty one
- * when empty_null. *ok goes false when out of memory. */
-static const char *field(struct arena *a, struct str s, bool empty_null, bool *ok)
-{
-	char *out;
-
-	s = str_trim(s);
-	if (s.n == 0 && empty_null)
-		return NULL;
-	if (!(out = arena_strndup(a, s.p, s.n)))
-		*ok = false;
-	return out;
-}
-
-/* As field, with "\n" as newline and "\\" as backslash; not trimmed. */
-static const char *field_unescape(struct arena *a, struct str s, bool *ok)
+/* A NUL-terminated arena copy of (s.p, s.n) with "\n" as newline and "\\"
+ * as backslash. *ok goes false when out of memory. */
+static const char *unescape(struct arena *a, struct str s, bool *ok)
 {
 	char *out = arena_alloc(a, s.n + 1), *o = out;
 
@@ -178,6 +166,15 @@ static const char *field_unescape(struct arena *a, struct str s, bool *ok)
 	}
 	*o = '\0';
 	return out;
+}
+
+/* A trimmed, unescaped field; NULL for an empty one when empty_null. */
+static const char *field(struct arena *a, struct str s, bool empty_null, bool *ok)
+{
+	s = str_trim(s);
+	if (s.n == 0 && empty_null)
+		return NULL;
+	return unescape(a, s, ok);
 }
 
 /* First pass: the data lines and their 发布日期. *rows is malloc'd. */
@@ -267,8 +264,8 @@ static int import_row(struct db *db, struct arena *a, const struct org *org, con
 	it.genre = field(a, f[COL_GENRE], true, &ok);
 	it.validity = field(a, f[COL_VALIDITY], true, &ok);
 	it.validity_on = field(a, f[COL_VALIDITY_ON], true, &ok);
-	it.topic = field_unescape(a, str_trim(f[COL_TOPIC]), &ok);
-	it.body_md = field_unescape(a, f[COL_BODY], &ok);
+	it.topic = field(a, f[COL_TOPIC], false, &ok);
+	it.body_md = unescape(a, f[COL_BODY], &ok);
 	if (!ok)
 		return cli_fail("%s", cli_err_text(ERR_NOMEM));
 	if (!(cat = category_find(cats, ncats, category)))
@@ -304,12 +301,13 @@ int cli_import_tsv(struct db *db, const struct org *org, FILE *f, const char *na
 	arena_init(&a, 0);
 	cli_now(now);
 	if ((rc = input_load(f, &in))) {
-		rc = cli_fail("读取 %s 失败：%s", name, rc == ERR_IO ? strerror(errno) : cli_err_text(rc));
+		rc = cli_fail("读取 %s 失败：%s", name, rc == ERR_IO ? cli_errno_text(errno) : cli_err_text(rc));
 		goto out;
 	}
 	if ((rc = scan(&in, name, date_today_cn(), &rows, &nrows)))
 		goto out;
-	qsort(rows, nrows, sizeof(*rows), row_cmp);
+	if (nrows > 1)
+		qsort(rows, nrows, sizeof(*rows), row_cmp);
 	if (store_category_list(db, &meta, org->id, &cats, &ncats)) {
 		rc = cli_fail("读取机构 %s 的公开类别失败", org->slug);
 		goto out;
@@ -373,7 +371,7 @@ int cli_import(const struct cli *c, int argc, char **argv)
 		f = stdin;
 		name = "标准输入";
 	} else if (!(f = fopen(path, "rb"))) {
-		rc = cli_fail("无法打开 %s：%s", path, strerror(errno));
+		rc = cli_fail("无法打开 %s：%s", path, cli_errno_text(errno));
 		goto out;
 	} else {
 		name = path;

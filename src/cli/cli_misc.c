@@ -58,7 +58,7 @@ int cli_backup(const struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (errno != ENOENT) {
-		cli_fail("无法访问 %s：%s", dest, strerror(errno));
+		cli_fail("无法访问 %s：%s", dest, cli_errno_text(errno));
 		goto out;
 	}
 	/* the copy is of the database as it is: no migrations */
@@ -71,7 +71,7 @@ int cli_backup(const struct cli *c, int argc, char **argv)
 	}
 	created = false;
 	if (stat(dest, &st) != 0) {
-		cli_fail("无法读取备份文件 %s：%s", dest, strerror(errno));
+		cli_fail("无法读取备份文件 %s：%s", dest, cli_errno_text(errno));
 		goto out;
 	}
 	size_text((long long)st.st_size, size, sizeof(size));

@@ -46,7 +46,7 @@ static int ensure_dir(const char *dir)
 	if (stat(dir, &st) == 0)
 		return S_ISDIR(st.st_mode) ? 0 : cli_fail("%s 不是目录", dir);
 	if (errno != ENOENT || mkdir(dir, 0750) != 0)
-		return cli_fail("无法创建附件目录 %s：%s", dir, strerror(errno));
+		return cli_fail("无法创建附件目录 %s：%s", dir, cli_errno_text(errno));
 	return 0;
 }
 

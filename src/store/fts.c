@@ -57,11 +57,20 @@
 #define ASCII_TOK_MAX 64      /* bytes kept of an ASCII token */
 #define WORD_MAX_CHARS 8      /* longest dictionary word looked up */
 
+/* The dictionary words of 3..word_max CJK characters, in an open-addressing
+ * hash set, plus a bit filter on the words' first two characters: most
+ * bigrams start no word, and the filter answers those without touching the
+ * set. Built once from friso's dictionary, then read-only. */
 struct fts_ctx {
-	friso_t friso;          /* dictionary; read-only after fts_ctx_new */
-	friso_config_t cfg;
-	size_t word_max;        /* longest word looked up, in chars (0: none) */
+	uint64_t *filter;       /* FILTER_BITS bits */
+	uint64_t *slot;         /* hash << 32 | (pool offset + 1); 0 empty */
+	size_t mask;            /* number of slots - 1 */
+	char *pool;             /* words: length byte, then the bytes */
+	size_t nwords;
+	size_t word_max;        /* longest word, in chars (0: no words) */
 };
+
+#define FILTER_BITS 20
 
 /* ---- characters ---------------------------------------------------- */
 
@@ -173,30 +182,76 @@ struct sink {
 	void *ud;
 };
 
-/* True when the nb bytes at p (a CJK string) are a dictionary word. */
-static bool dict_has(const struct fts_ctx *ctx, const char *p, size_t nb)
-{
-	char w[WORD_MAX_CHARS * 4 + 1];
+/* FNV-1a, extended one chunk at a time. */
+#define HASH_INIT 0xcbf29ce484222325ULL
 
-	if (nb >= sizeof(w))
+static inline uint64_t hash_more(uint64_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static inline bool filter_has(const struct fts_ctx *ctx, uint64_t h2)
+{
+	uint64_t b = h2 >> (64 - FILTER_BITS);
+
+	return (ctx->filter[b >> 6] >> (b & 63)) & 1;
+}
+
+/* True when p/nb, whose hash is h, is in the word set. */
+static bool set_has(const struct fts_ctx *ctx, const char *p, size_t nb, uint64_t h)
+{
+	uint64_t tag = h >> 32;
+
+	for (size_t i = h & ctx->mask;; i = (i + 1) & ctx->mask) {
+		uint64_t v = ctx->slot[i];
+		const char *w;
+
+		if (!v)
+			return false;
+		if (v >> 32 != tag)
+			continue;
+		w = ctx->pool + (v & 0xFFFFFFFF) - 1;
+		if ((unsigned char)w[0] == nb && memcmp(w + 1, p, nb) == 0)
+			return true;
+	}
+}
+
+/* True when the CJK string p/nb of nchars characters is a word. */
+static bool dict_has(const struct fts_ctx *ctx, const char *p, size_t nb, size_t nchars)
+{
+	size_t n2;
+
+	if (!ctx || nchars < 3 || nchars > ctx->word_max)
 		return false;
-	memcpy(w, p, nb);
-	w[nb] = '\0';
-	return friso_dic_match(ctx->friso->dic, __LEX_CJK_WORDS__, w) != 0;
+	n2 = cjk_len(p);
+	n2 += cjk_len(p + n2);
+	return filter_has(ctx, hash_more(HASH_INIT, p, n2)) &&
+	       set_has(ctx, p, nb, hash_more(HASH_INIT, p, nb));
 }
 
 /* Emit, colocated, each dictionary word of 3.. characters starting at byte
  * o of text, where avail characters of the run remain. */
 static int emit_words(const struct sink *s, const char *text, size_t o, size_t avail)
 {
-	size_t lim = avail < s->ctx->word_max ? avail : s->ctx->word_max;
-	size_t e = o + cjk_len(text + o);
+	const struct fts_ctx *ctx = s->ctx;
+	size_t lim = avail < ctx->word_max ? avail : ctx->word_max;
+	size_t e = o + cjk_len(text + o), c;
+	uint64_t h;
 	int rc;
 
 	e += cjk_len(text + e);
+	h = hash_more(HASH_INIT, text + o, e - o);
+	if (!filter_has(ctx, h))
+		return 0;
 	for (size_t len = 3; len <= lim; len++) {
-		e += cjk_len(text + e);
-		if (dict_has(s->ctx, text + o, e - o)) {
+		c = cjk_len(text + e);
+		h = hash_more(h, text + e, c);
+		e += c;
+		if (set_has(ctx, text + o, e - o, h)) {
 			rc = s->cb(s->ud, 1, text + o, e - o, o, e);
 			if (rc)
 				return rc;
@@ -209,7 +264,7 @@ static int emit_words(const struct sink *s, const char *text, size_t o, size_t a
  * character, and (FTS_TOK_WORDS) the colocated dictionary words. */
 static int emit_cjk(const struct sink *s, const char *text, size_t n, const struct run *r)
 {
-	bool words = (s->flags & FTS_TOK_WORDS) && s->ctx && s->ctx->word_max >= 3;
+	bool words = (s->flags & FTS_TOK_WORDS) && s->ctx && s->ctx->nwords;
 	bool query = (s->flags & FTS_TOK_QUERY) && !(s->flags & FTS_TOK_WORDS);
 	size_t o = r->start, o1, o2;
 	int rc = 0;
@@ -701,9 +756,85 @@ int fts_register(struct sqlite3 *db, struct fts_ctx *ctx)
 
 /* ---- context ------------------------------------------------------- */
 
+/* Number of characters of w (NUL-terminated) if it is all CJK, else 0. */
+static size_t cjk_word_chars(const char *w)
+{
+	const char *cur = w, *end = w + strlen(w);
+	size_t k = 0;
+	char c;
+
+	while (cur < end) {
+		if (classify(next_cp(&cur, end), &c) != CLS_CJK)
+			return 0;
+		k++;
+	}
+	return k;
+}
+
+/* Copy the CJK words of 3..word_max characters of friso's loaded dictionary
+ * into ctx's own set. friso_hash_cdt and hash_entry are public in
+ * friso_API.h; the walk only reads them. */
+static int set_build(struct fts_ctx *ctx, friso_hash_t dic)
+{
+	size_t nwords = 0, bytes = 0, nslots = 16, off = 0;
+	hash_entry_t e;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint_t b = 0; b < dic->length; b++) {
+			for (e = dic->table[b]; e; e = e->_next) {
+				size_t k, nb;
+				uint64_t h;
+
+				if (!e->_key)
+					continue;
+				k = cjk_word_chars(e->_key);
+				if (k < 3 || k > ctx->word_max)
+					continue;
+				nb = strlen(e->_key);
+				if (pass == 0) {
+					nwords++;
+					bytes += nb + 1;
+					continue;
+				}
+				h = hash_more(HASH_INIT, e->_key, nb);
+				for (size_t i = h & ctx->mask;; i = (i + 1) & ctx->mask) {
+					if (!ctx->slot[i]) {
+						ctx->slot[i] = (h >> 32) << 32 | (off + 1);
+						break;
+					}
+				}
+				ctx->pool[off] = (char)nb;
+				memcpy(ctx->pool + off + 1, e->_key, nb);
+				off += nb + 1;
+				h = hash_more(HASH_INIT, e->_key, cjk_len(e->_key));
+				h = hash_more(h, e->_key + cjk_len(e->_key),
+					      cjk_len(e->_key + cjk_len(e->_key)));
+				h >>= 64 - FILTER_BITS;
+				ctx->filter[h >> 6] |= 1ULL << (h & 63);
+			}
+		}
+		if (pass == 1)
+			break;
+		if (bytes >= 0xFFFFFFFF)
+			return ERR_TOO_LARGE;
+		while (nslots < 2 * nwords)
+			nslots *= 2;
+		ctx->mask = nslots - 1;
+		ctx->nwords = nwords;
+		ctx->slot = calloc(nslots, sizeof(*ctx->slot));
+		ctx->pool = malloc(bytes ? bytes : 1);
+		ctx->filter = calloc((1u << FILTER_BITS) / 64, sizeof(*ctx->filter));
+		if (!ctx->slot || !ctx->pool || !ctx->filter)
+			return ERR_NOMEM;
+	}
+	return 0;
+}
+
 int fts_ctx_new(const char *ini_path, struct fts_ctx **out)
 {
 	struct fts_ctx *ctx = NULL;
+	friso_config_t cfg = NULL;
+	friso_t friso = NULL;
 	char *path = NULL;
 	int rc = ERR_NOMEM;
 
@@ -715,25 +846,32 @@ int fts_ctx_new(const char *ini_path, struct fts_ctx **out)
 	if (!ctx || !path)
 		goto out;
 	/* friso's allocators print and exit() on OOM; they never return NULL */
-	ctx->friso = friso_new();
-	ctx->cfg = friso_new_config();
+	friso = friso_new();
+	cfg = friso_new_config();
 	rc = ERR_IO;
-	if (!friso_init_from_ifile(ctx->friso, ctx->cfg, path)) {
+	if (!friso_init_from_ifile(friso, cfg, path)) {
 		err_log(rc, "fts: cannot read friso configuration %s", ini_path);
 		goto out;
 	}
-	if (!ctx->friso->dic || ctx->friso->charset != FRISO_UTF8 ||
-	    friso_spec_dic_size(ctx->friso->dic, __LEX_CJK_WORDS__) == 0) {
+	if (!friso->dic || friso->charset != FRISO_UTF8 ||
+	    friso_spec_dic_size(friso->dic, __LEX_CJK_WORDS__) == 0) {
 		err_log(rc, "fts: %s: no UTF-8 CJK dictionary (check friso.lex_dir)", ini_path);
 		goto out;
 	}
-	ctx->word_max = ctx->cfg->max_len;
+	/* friso loads words of at most friso.max_len characters */
+	ctx->word_max = cfg->max_len;
 	if (ctx->word_max > WORD_MAX_CHARS)
 		ctx->word_max = WORD_MAX_CHARS;
+	rc = set_build(ctx, friso->dic[__LEX_CJK_WORDS__]);
+	if (rc)
+		goto out;
 	*out = ctx;
 	ctx = NULL;
-	rc = 0;
 out:
+	if (cfg)
+		friso_free_config(cfg);
+	if (friso)
+		friso_free(friso);
 	free(path);
 	fts_ctx_free(ctx);
 	return rc;
@@ -743,10 +881,9 @@ void fts_ctx_free(struct fts_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	if (ctx->cfg)
-		friso_free_config(ctx->cfg);
-	if (ctx->friso)
-		friso_free(ctx->friso);
+	free(ctx->filter);
+	free(ctx->slot);
+	free(ctx->pool);
 	free(ctx);
 }
 
@@ -796,8 +933,7 @@ static void put_term(const struct fts_ctx *ctx, struct buf *b, const char *t, si
 	}
 	if (!nruns)
 		return;
-	word = nruns == 1 && first.cjk && first.nchars >= 3 && ctx &&
-	       first.nchars <= ctx->word_max && dict_has(ctx, canon, cn);
+	word = nruns == 1 && first.cjk && dict_has(ctx, canon, cn, first.nchars);
 	if (*nterms)
 		buf_puts(b, " AND ");
 	if (word) {
