@@ -101,7 +101,7 @@ static int put_categories(struct req *r, struct tv *ctx, long long selected, str
 
 int h_org_home(struct req *r)
 {
-	struct tv *ctx = page_ctx(r, r->org.name);
+	struct tv *ctx = page_ctx(r, "首页");
 	struct item_filter f = { .org_id = r->org.id, .status = "published", .limit = 10 };
 	struct category *cats;
 	struct item_row *rows;
