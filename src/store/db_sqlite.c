@@ -299,10 +299,15 @@ int db_schema_version(struct db *db, int *out)
 /* Migration assets are "src/store/migrations/NNNN_name[.dialect].sql". */
 static bool mig_for_sqlite(const char *name, long long *version)
 {
-	const char *base = name + strlen("src/store/migrations/");
-	size_t n = strlen(base);
+	static const char dir[] = "src/store/migrations/";
+	const char *base;
+	size_t n;
 
-	if (strncmp(name, "src/store/migrations/", 21) != 0 || n < 9)
+	if (strncmp(name, dir, sizeof(dir) - 1) != 0)
+		return false;
+	base = name + sizeof(dir) - 1;
+	n = strlen(base);
+	if (n < 9)
 		return false;
 	if (num_parse(base, 4, 1, 9999, version))
 		return false;

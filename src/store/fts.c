@@ -903,18 +903,42 @@ static bool term_sep(uint32_t cp)
 	return cp < 0x20 || cp == 0x7F;
 }
 
+/* Append one quoted FTS5 string to b. The text never holds a quote, but
+ * double any to keep the expression valid whatever happens upstream. */
+static void put_string(struct buf *b, const char *p, size_t n)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, p[i]);
+	}
+	buf_putc(b, '"');
+}
+
 /* Append term t/tn as one FTS5 sub-expression (nothing if it has no
- * token), ANDed to what *nterms says is already in b. The phrase text is
- * the term's runs joined by single spaces: the tokenizer in query mode
- * turns it back into exactly the term's tokens, without any character
- * that could mean something to the FTS5 parser. */
+ * token), ANDed to the *nterms already in b. The phrase text is the term's
+ * runs joined by single spaces: the tokenizer in query mode turns it back
+ * into exactly the term's tokens, and it holds no character that means
+ * anything to the FTS5 parser.
+ *
+ *   教育局            ("=教育局" OR "教育局")   a dictionary word
+ *   义务教育阶段      "义务教育阶段"             bigrams 义务 务教 教育 育阶 阶段
+ *   教                "教"*                      prefix: 教 and every 教X
+ *   桐教〔2020〕103号 ("桐教 2020 103 号" OR "桐教 2020 103")
+ *
+ * The last form is for a lone CJK character that ends a longer term: as a
+ * prefix it would be correct but slow (FTS5 expands "号"* into every bigram
+ * starting with 号, on every query), so the term matches without it (a
+ * superset of where it occurs), and the exact form, which needs the run to
+ * end there as it does in a 文号 column, ranks higher. */
 static void put_term(const struct fts_ctx *ctx, struct buf *b, const char *t, size_t tn,
 		     int *nterms)
 {
 	char canon[2 * FTS_QUERY_MAX_BYTES + 2];
 	struct run r, first = { 0 };
-	size_t cn = 0, pos = 0, nruns = 0;
-	bool last_lone = false, word;
+	size_t cn = 0, cut = 0, pos = 0, nruns = 0;
+	bool last_lone = false;
 
 	if (tn > FTS_QUERY_MAX_BYTES)
 		tn = FTS_QUERY_MAX_BYTES;
@@ -922,6 +946,7 @@ static void put_term(const struct fts_ctx *ctx, struct buf *b, const char *t, si
 		const char *p = r.cjk ? t + r.start : r.tok;
 		size_t len = r.cjk ? r.end - r.start : r.tn;
 
+		cut = cn;
 		if (nruns)
 			canon[cn++] = ' ';
 		memcpy(canon + cn, p, len);
@@ -933,19 +958,25 @@ static void put_term(const struct fts_ctx *ctx, struct buf *b, const char *t, si
 	}
 	if (!nruns)
 		return;
-	word = nruns == 1 && first.cjk && dict_has(ctx, canon, cn, first.nchars);
 	if (*nterms)
 		buf_puts(b, " AND ");
-	if (word) {
+	if (nruns == 1 && first.cjk && dict_has(ctx, canon, cn, first.nchars)) {
 		buf_puts(b, "(\"=");
 		buf_append(b, canon, cn);
-		buf_puts(b, "\" OR \"");
-		buf_append(b, canon, cn);
-		buf_puts(b, "\")");
+		buf_puts(b, "\" OR ");
+		put_string(b, canon, cn);
+		buf_putc(b, ')');
+	} else if (last_lone && nruns == 1) {
+		put_string(b, canon, cn);
+		buf_putc(b, '*');
+	} else if (last_lone) {
+		buf_putc(b, '(');
+		put_string(b, canon, cn);
+		buf_puts(b, " OR ");
+		put_string(b, canon, cut);
+		buf_putc(b, ')');
 	} else {
-		buf_putc(b, '"');
-		buf_append(b, canon, cn);
-		buf_puts(b, last_lone ? "\"*" : "\"");
+		put_string(b, canon, cn);
 	}
 	(*nterms)++;
 }
