@@ -25,6 +25,9 @@ REL_LIB   := build/rel/libgk.a
 ASAN_LIB  := build/asan/libgk.a
 REL_UNITS := $(UNIT_SRCS:tests/unit/%.c=build/rel/unit/%)
 ASAN_UNITS:= $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%)
+# each fuzz/fuzz_<t>.c also builds as a corpus replayer (no libFuzzer needed)
+FUZZ_SRCS    := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAYS := $(FUZZ_SRCS:fuzz/fuzz_%.c=build/asan/fuzz/replay_%)
 
 .PHONY: all deps demo check check-unit check-http check-browser check-fuzz clean bench fuzz fmt
 all: bin/gongkai
@@ -78,12 +81,18 @@ build/asan/unit/%: tests/unit/%.c $(ASAN_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(PKGLIBS) -lcmocka
 
+# tools/check.sh runs build/asan/fuzz/replay_<t> over fuzz/corpus/<t>/;
+# the libFuzzer builds (clang) are in fuzz/Makefile: `make fuzz`
+build/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(ASAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -o $@ $< fuzz/replay.c $(ASAN_LIB) $(PKGLIBS)
+
 demo: deps bin/gongkai
 	@tools/demo.sh
 
 # every test, twice built: release and ASan/UBSan. Integration and browser
 # tests run against the sanitizer build.
-check: deps bin/gongkai build/asan/gongkai $(REL_UNITS) $(ASAN_UNITS)
+check: deps bin/gongkai build/asan/gongkai $(REL_UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
 	@tools/check.sh
 
 fuzz:

@@ -206,7 +206,7 @@ static int user_passwd(const struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *password = NULL, *hash, *name;
-	bool from_stdin = false, random = false;
+	bool from_stdin = false, gen = false;
 	struct arena a;
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
@@ -220,7 +220,7 @@ static int user_passwd(const struct cli *c, int argc, char **argv)
 		if (o == 'p')
 			from_stdin = true;
 		else if (o == 'r')
-			random = true;
+			gen = true;
 	}
 	if (o != CLI_OPT_END) {
 		rc = cli_opt_exit(o);
@@ -229,13 +229,13 @@ static int user_passwd(const struct cli *c, int argc, char **argv)
 	if ((rc = cli_operands(c, argc, argv, 1, 1, "NAME（用户名）")))
 		goto out;
 	name = argv[optind];
-	if (from_stdin && random) {
+	if (from_stdin && gen) {
 		rc = cli_usage_fail(c, "--password-stdin 与 --random 只能选一个");
 		goto out;
 	}
 	if ((rc = cli_db_require(c)))
 		goto out;
-	if (random) {
+	if (gen) {
 		if (auth_random_password(&a, &password)) {
 			rc = cli_fail("生成密码失败");
 			goto out;
@@ -265,7 +265,7 @@ static int user_passwd(const struct cli *c, int argc, char **argv)
 		cli_fail("保存失败：%s", cli_err_text(ERR_DB));
 		goto out;
 	}
-	if (random)
+	if (gen)
 		printf("用户 %s 的新密码：%s（请登录后修改）\n", name, password);
 	else
 		printf("已修改用户 %s 的密码\n", name);

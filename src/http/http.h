@@ -87,7 +87,9 @@ struct req {
 	struct arena arena;
 	enum method method;
 	const char *url;
-	const struct route *route;
+	const struct route *route;   /* NULL when nothing matches */
+	bool path_known;             /* some route has this path (405, not 404) */
+	const char *org_slug;        /* the {org} placeholder */
 	/* path placeholders */
 	long long id, id2;
 	const char *rest;

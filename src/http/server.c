@@ -659,33 +659,42 @@ static bool route_match(struct req *r, const char *pat, const char *path, const 
 	return *pat == '\0' && *path == '\0';
 }
 
-static int dispatch(struct req *r)
+/* Find the route for the request's method and path, before the body is
+ * read (the body parser needs to know whether the route takes files). */
+static void route_find(struct req *r)
 {
 	const char *slug = NULL;
-	const struct route *match = NULL;
-	bool path_known = false;
-	int rc;
 
+	r->route = NULL;
+	r->path_known = false;
 	for (size_t i = 0; i < routes_count; i++) {
 		slug = NULL;
 		r->id = r->id2 = 0;
 		r->rest = NULL;
 		if (!route_match(r, routes[i].pattern, r->url, &slug))
 			continue;
-		path_known = true;
+		r->path_known = true;
 		if (routes[i].methods & r->method) {
-			match = &routes[i];
-			break;
+			r->route = &routes[i];
+			r->org_slug = slug;
+			return;
 		}
 	}
+}
+
+static int dispatch(struct req *r)
+{
+	const struct route *match = r->route;
+	const char *slug = r->org_slug;
+	int rc;
+
 	if (!match) {
 		static const struct route api_errors = { .flags = R_API };
 
 		r->route = strncmp(r->url, "/api/", 5) == 0 ? &api_errors : NULL;
-		return respond_error(r, path_known ? 405 : 404,
-				     path_known ? "不支持此请求方法。" : "您访问的页面不存在。");
+		return respond_error(r, r->path_known ? 405 : 404,
+				     r->path_known ? "不支持此请求方法。" : "您访问的页面不存在。");
 	}
-	r->route = match;
 	if (r->body_err)
 		return respond_error(r, r->body_err, r->body_err == 413 ? "提交的内容过大。" : "请求内容无效。");
 	if ((rc = load_session(r)))
@@ -755,6 +764,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			r->method = M_POST;
 		r->url = url;
 		client_ip(r);
+		if (r->method)
+			route_find(r);
 		if (r->method == M_POST) {
 			const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 

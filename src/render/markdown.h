@@ -36,7 +36,8 @@ int markdown_to_html(struct arena *a, const char *md, size_t n, struct safe_html
  * result has at most max_chars + 1 code points; max_chars 0 means no limit.
  *
  * *out is a NUL-terminated arena string of valid UTF-8. It is text, not
- * HTML: escape it where it goes (templates do). Returns 0, or ERR_NOMEM. */
+ * HTML: escape it where it goes (templates do). Returns 0, ERR_NOMEM, or
+ * ERR_TOO_LARGE for n over SIZE_MAX / 4 (*out untouched on error). */
 int markdown_to_text(struct arena *a, const char *md, size_t n, size_t max_chars,
 		     const char **out);
 

@@ -25,8 +25,11 @@
  * also hold '/'). A name that resolves to nothing renders as the empty
  * string. As in Mustache, a key missing from an inner map is taken from an
  * outer one: in recursive data (a tree rendered by a partial that includes
- * itself) give leaves an explicit empty list, or they loop to the depth cap. Mustache's {{&name}} and delimiter changes are not supported (they
- * are parse errors), so `{{{` is the one greppable way to write raw HTML.
+ * itself) give leaves an explicit empty list, or they loop to the depth cap.
+ * Ints print in decimal, bools as true and false; null, lists and maps
+ * print nothing. Mustache's {{&name}} and delimiter changes are not
+ * supported (they are parse errors), so `{{{` is the one greppable way to
+ * write raw HTML.
  *
  * Layouts: a page template includes {{> header}} and {{> footer}}; or the
  * page body is rendered with tmpl_render_html and handed to a layout

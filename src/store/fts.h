@@ -11,35 +11,51 @@
  *   - A run of ASCII letters/digits is one token (at most 64 bytes kept).
  *   - A run of n CJK characters gives n positions: the n-1 overlapping
  *     bigrams c0c1, c1c2, ... and then the last character alone.
- *   - Documents also get, colocated with the bigram where it starts, every
- *     friso dictionary word of 3 or more characters that occurs in the run
- *     (a ranking signal: see fts.c for why this replaced friso's own
- *     segmenter).
+ *   - Documents also get the words of 3 or more characters of the run's
+ *     segmentation (reverse maximum matching over friso's dictionary; see
+ *     fts.c for why not friso's own segmenter), each colocated with the
+ *     bigram it starts at: a ranking signal, not needed for recall.
  *
  * Recall: a query built by fts_match_expr() finds every item whose title,
  * 文号 or body contains each whitespace-separated term verbatim (after the
- * normalisation above), however a segmenter would cut the words. A term
- * that starts in the middle of an ASCII word (e.g. "020年" for "2020年") is
- * the one exception: ASCII tokens are whole words.
+ * normalisation above), however a segmenter would cut the words. Terms
+ * that start or end inside an ASCII word ("020年" or "年202" for 2020年)
+ * are the exception: ASCII tokens are whole words.
  *
  * Usage on a connection (the ctx must outlive the connection):
  *
  *   CREATE VIRTUAL TABLE items_fts USING fts5(title, doc_no, body,
  *       content='items', content_rowid='id', tokenize='gk');
  *
- *   SELECT rowid, snippet(items_fts, 2, char(1), char(2), '…', 24)
- *     FROM items_fts WHERE items_fts MATCH ?1
+ *   SELECT rowid,
+ *          gk_highlight(items_fts, 0, char(1), char(2)),
+ *          gk_snippet(items_fts, 2, char(1), char(2), '…', 24)
+ *     FROM items_fts WHERE items_fts MATCH ?1      -- from fts_match_expr()
  *    ORDER BY gk_titlehit(items_fts) DESC, bm25(items_fts, 10.0, 10.0, 1.0)
  *    LIMIT 20;
+ *
+ * then fts_snippet_html() on each highlighted text. detail=full (the
+ * default) is required: phrases need token positions. Contentless tables
+ * (content='') work too, without the text functions.
  *
  * Ranking: bm25(items_fts, 10.0, 10.0, 1.0) alone does not reliably put
  * title matches first: FTS5 clamps the IDF of a term found in more than half
  * of the rows to ~0, so a title hit on a common term loses to body hits on
  * rarer terms (tests/unit/store/test_fts.c shows such a case). Sort first by
  * gk_titlehit(items_fts), which is 1 when any query phrase occurs in
- * column 0 or 1 (title, 文号) and 0 otherwise (pass column numbers as extra
+ * column 0 or 1 (title, 文号) and 0 otherwise (give column numbers as extra
  * arguments to choose others: gk_titlehit(items_fts, 0, 1)), then by bm25.
- * The ORDER BY to use is FTS_ORDER_BY below.
+ * The ORDER BY to use is FTS_ORDER_BY below. Ranking costs about 1-3 us per
+ * matching row (all matches are scored before LIMIT), so a query that
+ * matches 10,000 items takes 10-30 ms.
+ *
+ * Highlighting: use gk_highlight() and gk_snippet() (same arguments as
+ * FTS5's highlight() and snippet()), not the built-in ones. With
+ * overlapping bigram tokens, SQLite 3.40's highlight() and snippet() copy
+ * the rest of the column into the output when two matches are adjacent
+ * (query 教育局 局长 on 教育局长, or 哈哈 on 哈哈哈); the gk_ versions mark
+ * the union of the matched characters. In snippets a "token" is about one
+ * character of Chinese text.
  *
  * Threads: an fts_ctx is immutable after fts_ctx_new() and may be shared by
  * any number of threads and connections; nothing here takes a lock.
@@ -60,8 +76,8 @@ struct fts_ctx;
 #define FTS_ORDER_BY \
 	"gk_titlehit(items_fts) DESC, bm25(items_fts, 10.0, 10.0, 1.0)"
 
-/* Markers to pass to snippet() / highlight() for fts_snippet_html():
- * snippet(items_fts, 2, char(1), char(2), '…', 24). */
+/* Markers to pass to gk_snippet() / gk_highlight() for fts_snippet_html():
+ * gk_snippet(items_fts, 2, char(1), char(2), '…', 24). */
 #define FTS_MARK_OPEN '\x01'
 #define FTS_MARK_CLOSE '\x02'
 
@@ -78,7 +94,8 @@ enum fts_tok_flags {
 	 * emit its final single character (a document continuing the run has
 	 * a bigram there instead), and a text of '=' followed by CJK only is
 	 * one whole-word token (how fts_match_expr asks for a dictionary
-	 * word). Ignored with FTS_TOK_WORDS. */
+	 * word). Ignored with FTS_TOK_WORDS. FTS5 MATCH strings are tokenized
+	 * this way. */
 	FTS_TOK_QUERY = 2,
 };
 
@@ -93,13 +110,15 @@ int fts_ctx_new(const char *ini_path, struct fts_ctx **out);
  * registered it may be used afterwards. */
 void fts_ctx_free(struct fts_ctx *ctx);
 
-/* Register on db the FTS5 tokenizer "gk" and the auxiliary function
- * gk_titlehit() described above, both using ctx (not copied: it must
- * outlive db). Returns 0, or ERR_DB when FTS5 is missing or registration
- * fails (logged). */
+/* Register on db the FTS5 tokenizer "gk", using ctx (not copied: it must
+ * outlive db), and the auxiliary functions gk_titlehit(), gk_highlight()
+ * and gk_snippet() described above. Call once per connection, before the
+ * first statement that touches a "gk" table. Returns 0, or ERR_DB when
+ * FTS5 is missing or registration fails (logged). */
 int fts_register(struct sqlite3 *db, struct fts_ctx *ctx);
 
-/* The raw tokenizer, for other backends. Calls cb once per token, in order:
+/* The raw tokenizer, for other backends (ctx may be NULL: then no dictionary
+ * words). Calls cb once per token, in order:
  * colocated is 0 for a token that takes the next position and 1 for one
  * that shares the position of the token before it; tok/tn is the token
  * (normalised UTF-8, not NUL-terminated, valid only during the call);
@@ -118,16 +137,18 @@ int fts_tokenize(struct fts_ctx *ctx, const char *text, size_t n, int flags,
  * terms count. Terms are separated by whitespace and by the sentence
  * punctuation ，、；。！？ (and ASCII , ; ! ?), and are ANDed; each is one
  * quoted phrase of its tokens, which matches exactly where the term occurs;
- * a term that is one dictionary word of 3+ characters also matches that
- * word, to rank real words higher; a term ending in a lone CJK character
- * makes that character a prefix, so it also matches where the character
- * starts a bigram. *out is "" when nothing searchable remains: do not run
- * a MATCH then (FTS5 rejects an empty expression), show no results.
+ * a term that is one dictionary word of 3+ characters also asks for the
+ * word, to rank real words higher; a term that is one CJK character is a
+ * prefix (slow on a big index: FTS5 reads every bigram starting with it);
+ * a lone CJK character that ends a longer term (103号) is optional, as a
+ * prefix there would be slow too. *out is "" when nothing searchable
+ * remains: do not run a MATCH then (FTS5 rejects an empty expression),
+ * show no results.
  * Returns 0 or ERR_NOMEM (then *out is ""). */
 int fts_match_expr(struct fts_ctx *ctx, struct arena *a, const char *q, size_t n,
 		   const char **out);
 
-/* Turn text from snippet()/highlight() called with FTS_MARK_OPEN and
+/* Turn text from gk_snippet()/gk_highlight() called with FTS_MARK_OPEN and
  * FTS_MARK_CLOSE into HTML: & < > " ' escaped, each marked span wrapped in
  * <mark>...</mark>, touching or nested spans merged into one, unbalanced
  * markers tolerated, invalid UTF-8 replaced by U+FFFD and control characters

@@ -299,28 +299,32 @@ static void test_xml(void **state)
 	r = xml(a, "\xE4\xB8", 2);
 	assert_string_equal(r, "\xEF\xBF\xBD\xEF\xBF\xBD");
 	/* a real U+FFFD and 4-byte characters stay */
-	assert_string_equal(xml(a, "\xEF\xBF\xBD\xF0\x9F\x98\x80", 7), "\xEF\xBF\xBD\xF0\x9F\x98\x80");
+	assert_string_equal(xml(a, "\xEF\xBF\xBD\xF0\x9F\x98\x80", 7),
+			    "\xEF\xBF\xBD\xF0\x9F\x98\x80");
 	r = xml(a, "\xC0\x80<", 3);  /* overlong NUL */
 	assert_true(utf8_valid(r, strlen(r)));
 	assert_null(strchr(r, '<'));
 }
 
+/* a test with a fresh arena in *state, checked empty after release */
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_html_five_characters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_html_script_and_attribute_breakout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_html_roundtrip_invariant, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_html_escape_str_passthrough, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_html_escape_safe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_html_escape_str_nomem, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_html_sticky_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_safe_html_literal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_url_chinese, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_url_reserved_and_unreserved, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_url_roundtrip_invariant, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_url_encode_str_passthrough, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xml, setup, teardown),
+		T(test_html_five_characters),
+		T(test_html_script_and_attribute_breakout),
+		T(test_html_roundtrip_invariant),
+		T(test_html_escape_str_passthrough),
+		T(test_html_escape_safe),
+		T(test_html_escape_str_nomem),
+		T(test_html_sticky_error),
+		T(test_safe_html_literal),
+		T(test_url_chinese),
+		T(test_url_reserved_and_unreserved),
+		T(test_url_roundtrip_invariant),
+		T(test_url_encode_str_passthrough),
+		T(test_xml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -252,20 +252,23 @@ static void test_text_truncation_invariants(void **state)
 	}
 }
 
+/* a test with a fresh arena in *state, checked empty after release */
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_script_removed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dangerous_links_removed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_chinese_paragraphs_and_lists, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_escaped_and_no_smart_punctuation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_breaks_and_tables, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_utf8_and_empty, setup, teardown),
+		T(test_script_removed),
+		T(test_dangerous_links_removed),
+		T(test_chinese_paragraphs_and_lists),
+		T(test_text_escaped_and_no_smart_punctuation),
+		T(test_breaks_and_tables),
+		T(test_invalid_utf8_and_empty),
 		cmocka_unit_test(test_nomem),
-		cmocka_unit_test_setup_teardown(test_text_strips_markup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_collapses_whitespace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_truncation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_truncation_invariants, setup, teardown),
+		T(test_text_strips_markup),
+		T(test_text_collapses_whitespace),
+		T(test_text_truncation),
+		T(test_text_truncation_invariants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,7 +93,8 @@ static void test_escapes_five_characters(void **state)
 	tv_set_str(c, "x", "&<>\"'");
 	assert_string_equal(render(a, "<p>{{x}}</p>", c), "<p>&amp;&lt;&gt;&quot;&#39;</p>");
 	assert_string_equal(render(a, "<a title=\"{{x|attr}}\" data-y='{{ x | attr }}'>", c),
-			    "<a title=\"&amp;&lt;&gt;&quot;&#39;\" data-y='&amp;&lt;&gt;&quot;&#39;'>");
+			    "<a title=\"&amp;&lt;&gt;&quot;&#39;\" "
+			    "data-y='&amp;&lt;&gt;&quot;&#39;'>");
 }
 
 static void test_script_in_value(void **state)
@@ -165,7 +166,8 @@ static void test_unknown_variables_render_empty(void **state)
 
 	tv_set_map(c, "org");
 	tv_set_list(c, "list");
-	assert_string_equal(render(a, "[{{nope}}|{{org.nope}}|{{nope.deeper}}|{{org}}|{{list}}]", c),
+	assert_string_equal(render(a, "[{{nope}}|{{org.nope}}|{{nope.deeper}}|"
+				   "{{org}}|{{list}}]", c),
 			    "[||||]");
 }
 
@@ -181,7 +183,8 @@ static void test_section_over_list_of_maps(void **state)
 		tv_set_str(m, "name", names[i]);
 		tv_set_int(m, "id", (long long)i + 1);
 	}
-	assert_string_equal(render(a, "<ul>{{#items}}<li id=\"i{{id}}\">{{name}}</li>{{/items}}</ul>", c),
+	assert_string_equal(render(a, "<ul>{{#items}}<li id=\"i{{id}}\">{{name}}</li>"
+				   "{{/items}}</ul>", c),
 			    "<ul><li id=\"i1\">财政预算</li><li id=\"i2\">人事任免</li>"
 			    "<li id=\"i3\">&lt;行政许可&gt;</li></ul>");
 	assert_string_equal(render(a, "{{^items}}none{{/items}}", c), "");
@@ -248,8 +251,8 @@ static void test_context_stack_lookup(void **state)
 	tv_set_str(m, "name", "inner");
 	m = tv_list_push_map(list);  /* no name: falls back to the outer one */
 	tv_set_bool(m, "flag", true);
-	assert_string_equal(render(a, "{{#rows}}[{{site}}:{{name}}{{#flag}}!{{name}}{{/flag}}]{{/rows}}"
-				   "{{name}}", c),
+	assert_string_equal(render(a, "{{#rows}}[{{site}}:{{name}}"
+				   "{{#flag}}!{{name}}{{/flag}}]{{/rows}}{{name}}", c),
 			    "[政务公开:inner][政务公开:outer!outer]outer");
 }
 
@@ -312,8 +315,8 @@ static void test_partials(void **state)
 	tv_set_str(tv_list_push_map(items), "name", "二");
 	buf_init(&b, a, 4096);
 	assert_int_equal(tmpl_render(set, "page", c, &b), 0);
-	assert_string_equal(buf_cstr(&b), "<header>&lt;年报&gt;</header><ul><li>一</li><li>二</li></ul>"
-			    "<footer>办公厅</footer>");
+	assert_string_equal(buf_cstr(&b), "<header>&lt;年报&gt;</header>"
+			    "<ul><li>一</li><li>二</li></ul><footer>办公厅</footer>");
 	/* render appends */
 	assert_int_equal(tmpl_render(set, "item", c, &b), 0);
 	assert_string_equal(buf_cstr(&b) + b.n - 9, "<li></li>");
@@ -444,7 +447,8 @@ static void test_parse_errors_with_line_numbers(void **state)
 {
 	(void)state;
 	load_fails("a\nb\n{{#items}}\n<li>", "page.html:3: section 'items' is never closed");
-	load_fails("{{#a}}\n{{#b}}\n{{/a}}", "page.html:3: '{{/a}}' does not close 'b' opened at line 2");
+	load_fails("{{#a}}\n{{#b}}\n{{/a}}",
+		   "page.html:3: '{{/a}}' does not close 'b' opened at line 2");
 	load_fails("\n{{/a}}", "page.html:2: '{{/a}}' closes no open section");
 	load_fails("x\n\n\n{{> nosuch}}", "page.html:4: unknown partial 'nosuch'");
 	load_fails("ok\n{{name", "page.html:2: unterminated tag");
@@ -464,7 +468,8 @@ static void test_parse_errors_with_line_numbers(void **state)
 	load_fails("{{a b}}", "invalid name 'a b'");
 	/* lines count through multi-line tags and comments */
 	load_fails("{{! one\ntwo\nthree }}\n{{/x}}", "page.html:4:");
-	load_fails("{{#a}}{{/a}}{{#b}}\n\n{{/c}}", "page.html:3: '{{/c}}' does not close 'b' opened at line 1");
+	load_fails("{{#a}}{{/a}}{{#b}}\n\n{{/c}}",
+		   "page.html:3: '{{/c}}' does not close 'b' opened at line 1");
 }
 
 static void test_parse_error_nesting_limit(void **state)
@@ -637,31 +642,34 @@ static void test_concurrent_render(void **state)
 	tmpl_set_free(set);
 }
 
+/* a test with a fresh arena in *state, checked empty after release */
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_escapes_five_characters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_script_in_value, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_url_filter_chinese, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_raw_only_for_html_kind, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scalars, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_variables_render_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_section_over_list_of_maps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_section_over_scalars_and_empty_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truthiness, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_context_stack_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dotted_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_comments_and_whitespace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_partials, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recursive_partial_depth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_layout_with_rendered_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_values_are_copied, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_template_text_is_copied, setup, teardown),
+		T(test_escapes_five_characters),
+		T(test_script_in_value),
+		T(test_url_filter_chinese),
+		T(test_raw_only_for_html_kind),
+		T(test_scalars),
+		T(test_unknown_variables_render_empty),
+		T(test_section_over_list_of_maps),
+		T(test_section_over_scalars_and_empty_list),
+		T(test_truthiness),
+		T(test_context_stack_lookup),
+		T(test_dotted_names),
+		T(test_comments_and_whitespace),
+		T(test_partials),
+		T(test_recursive_partial_depth),
+		T(test_layout_with_rendered_body),
+		T(test_values_are_copied),
+		T(test_template_text_is_copied),
 		cmocka_unit_test(test_parse_errors_with_line_numbers),
 		cmocka_unit_test(test_parse_error_nesting_limit),
 		cmocka_unit_test(test_load_set_errors),
-		cmocka_unit_test_setup_teardown(test_sticky_builder_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_output_cap, setup, teardown),
+		T(test_sticky_builder_errors),
+		T(test_output_cap),
 		cmocka_unit_test(test_concurrent_render),
 	};
 
