@@ -30,6 +30,7 @@ struct db_stmt {
 
 struct db {
 	sqlite3 *h;
+	struct fts_ctx *fts;
 	struct db_stmt cache[STMT_CACHE];
 	int ncache;
 	bool in_tx;
@@ -74,6 +75,7 @@ int db_open(const char *target, const struct db_opts *o, struct db **out)
 		log_error("db: cannot register the search tokenizer");
 		goto fail;
 	}
+	db->fts = o->fts;
 	*out = db;
 	return 0;
 fail:
@@ -341,6 +343,49 @@ static char *mig_dialect(const char *src)
 	return out;
 }
 
+static const char sql_meta_get[] = "SELECT value FROM meta WHERE key = $1";
+static const char sql_meta_set[] =
+	"INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+static const char sql_fts_rebuild[] = "INSERT INTO items_fts(items_fts) VALUES ('rebuild')";
+
+/* The search index holds dictionary words: when the dictionary changed
+ * since it was built (a friso-dict upgrade), FTS5 could no longer delete
+ * old rows correctly, so rebuild it now and remember the new fingerprint. */
+static int fts_check_dictionary(struct db *db)
+{
+	char fp[32];
+	struct db_stmt *st;
+	bool same = false;
+	int rc;
+
+	snprintf(fp, sizeof(fp), "%llx", fts_dict_fingerprint(db->fts));
+	if ((rc = db_prep(db, sql_meta_get, &st)))
+		return rc;
+	db_bind_text(st, 1, "fts_dict");
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	if (rc == 1) {
+		same = strcmp(db_col_text(st, 0), fp) == 0;
+		db_done(st);
+	}
+	if (same)
+		return 0;
+	if ((rc = db_begin(db)))
+		return rc;
+	if ((rc = db_exec(db, sql_fts_rebuild)) || (rc = db_prep(db, sql_meta_set, &st))) {
+		db_rollback(db);
+		return rc;
+	}
+	db_bind_text(st, 1, "fts_dict");
+	db_bind_text(st, 2, fp);
+	if ((rc = db_step(st)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	log_info("db: search index built for dictionary %s", fp);
+	return db_commit(db);
+}
+
 int db_migrate(struct db *db, int *applied)
 {
 	int cur, rc, done = 0;
@@ -384,7 +429,7 @@ int db_migrate(struct db *db, int *applied)
 	}
 	if (applied)
 		*applied = done;
-	return 0;
+	return db->fts ? fts_check_dictionary(db) : 0;
 }
 
 int db_backup(struct db *db, const char *path)

@@ -73,6 +73,7 @@ struct fts_ctx {
 	char *pool;             /* words: length byte, then the bytes */
 	size_t nwords;
 	size_t word_max;        /* longest word, in chars (0: no words) */
+	uint64_t fingerprint;   /* of the word set, see fts_dict_fingerprint */
 };
 
 #define FILTER_BITS 21   /* 256 KiB */
@@ -832,6 +833,7 @@ static int set_build(struct fts_ctx *ctx, friso_hash_t dic)
 					continue;
 				}
 				h = hash_more(HASH_INIT, e->_key, nb);
+				ctx->fingerprint += h * 0x9E3779B97F4A7C15ULL; /* any order */
 				for (size_t i = h & ctx->mask;; i = (i + 1) & ctx->mask) {
 					if (!ctx->slot[i]) {
 						ctx->slot[i] = (h >> 32) << 32 | (off + 1);
@@ -848,8 +850,10 @@ static int set_build(struct fts_ctx *ctx, friso_hash_t dic)
 				ctx->filter[h >> 6] |= 1ULL << (h & 63);
 			}
 		}
-		if (pass == 1)
+		if (pass == 1) {
+			ctx->fingerprint ^= ((uint64_t)nwords << 8) | ctx->word_max;
 			break;
+		}
 		if (bytes >= 0xFFFFFFFF)
 			return ERR_TOO_LARGE;
 		while (nslots < 2 * nwords)
@@ -910,6 +914,11 @@ out:
 	free(path);
 	fts_ctx_free(ctx);
 	return rc;
+}
+
+unsigned long long fts_dict_fingerprint(const struct fts_ctx *ctx)
+{
+	return ctx ? ctx->fingerprint : 0;
 }
 
 void fts_ctx_free(struct fts_ctx *ctx)

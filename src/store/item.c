@@ -247,11 +247,11 @@ static const char sql_item_list[] =
 	"ORDER BY i.published_on DESC, i.id DESC LIMIT $8 OFFSET $9";
 static const char sql_item_count[] =
 	"SELECT COUNT(*) FROM items i WHERE " ITEM_WHERE;
-/* title and 文号 hits first (gk_hit, src/store/fts.c), then BM25 with
+/* title and 文号 hits first (gk_titlehit, src/store/fts.c), then BM25 with
  * title and 文号 weighted over the body */
 static const char sql_item_search[] =
-	"SELECT " ROW_COLS ", snippet(items_fts, 2, char(1), char(2), '…', 40), "
-	"highlight(items_fts, 0, char(1), char(2)) "
+	"SELECT " ROW_COLS ", gk_snippet(items_fts, 2, char(1), char(2), '…', 40), "
+	"gk_highlight(items_fts, 0, char(1), char(2)) "
 	"FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN categories c ON c.id = i.category_id "
 	"JOIN orgs o ON o.id = i.org_id WHERE items_fts MATCH $10 AND " ITEM_WHERE
 	"ORDER BY " FTS_ORDER_BY " LIMIT $8 OFFSET $9";

@@ -967,6 +967,32 @@ static void test_ctx_errors(void **state)
 	fts_ctx_free(NULL);
 }
 
+/* The same dictionary gives the same fingerprint; another max_len (so
+ * another word set) gives another. */
+static void test_dict_fingerprint(void **state)
+{
+	struct fts_ctx *ctx = *state, *again = NULL, *shorter = NULL;
+	char dir[] = "/tmp/gk_fts_XXXXXX", ini[64];
+	FILE *f;
+
+	assert_int_not_equal(fts_dict_fingerprint(ctx), 0);
+	assert_int_equal(fts_dict_fingerprint(NULL), 0);
+	assert_int_equal(fts_ctx_new(NULL, &again), 0);
+	assert_true(fts_dict_fingerprint(again) == fts_dict_fingerprint(ctx));
+	fts_ctx_free(again);
+	assert_non_null(mkdtemp(dir));
+	snprintf(ini, sizeof(ini), "%s/friso.ini", dir);
+	f = fopen(ini, "w");
+	assert_non_null(f);
+	fprintf(f, "friso.lex_dir = /usr/share/friso/dict/UTF-8/\nfriso.max_len = 4\n");
+	fclose(f);
+	assert_int_equal(fts_ctx_new(ini, &shorter), 0);
+	assert_true(fts_dict_fingerprint(shorter) != fts_dict_fingerprint(ctx));
+	fts_ctx_free(shorter);
+	unlink(ini);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -989,6 +1015,7 @@ int main(void)
 		cmocka_unit_test(test_contentless),
 		cmocka_unit_test(test_threads_share_ctx),
 		cmocka_unit_test(test_ctx_errors),
+		cmocka_unit_test(test_dict_fingerprint),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
