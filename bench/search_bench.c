@@ -220,30 +220,36 @@ static const char *find_docno(struct ctx *c)
 
 /* ---- --explain: the parts of the search on a raw connection ----------- */
 
-/* Same WHERE as src/store/item.c ITEM_WHERE, with the public filter. */
-#define X_WHERE "i.org_id = ?2 AND i.status = 'published' "
+/* Copies of src/store/item.c's ITEM_WHERE and queries, with ?N for $N:
+ * ?1 org, ?2 category (0), ?3/?4 date range (''), ?5 validity (''),
+ * ?6 status ('published'), ?7 title filter (''), ?10 the MATCH. */
+#define X_WHERE                                                                     \
+	"(?1 = 0 OR i.org_id = ?1) AND (?2 = 0 OR i.category_id = ?2) "             \
+	"AND (?3 = '' OR (i.published_on >= ?3 AND i.published_on < ?4)) "          \
+	"AND (?5 = '' OR i.validity = ?5) AND (?6 = '' OR i.status = ?6) "          \
+	"AND (?7 = '' OR i.title LIKE '%' || ?7 || '%' OR i.doc_no LIKE '%' || ?7 || '%') "
 
 static const char *const x_sql[] = {
 	/* 0: doclist walk only */
-	"SELECT count(*) FROM items_fts WHERE items_fts MATCH ?1",
+	"SELECT count(*) FROM items_fts WHERE items_fts MATCH ?10",
 	/* 1: the product's total (item.c sql_item_search_count) */
-	"SELECT count(*) FROM items_fts JOIN items i ON i.id = items_fts.rowid "
-	"WHERE items_fts MATCH ?1 AND " X_WHERE,
+	"SELECT COUNT(*) FROM items_fts JOIN items i ON i.id = items_fts.rowid "
+	"WHERE items_fts MATCH ?10 AND " X_WHERE,
 	/* 2: bm25 top 20 alone */
-	"SELECT rowid FROM items_fts WHERE items_fts MATCH ?1 "
+	"SELECT rowid FROM items_fts WHERE items_fts MATCH ?10 "
 	"ORDER BY bm25(items_fts, 10.0, 10.0, 1.0) LIMIT 20",
 	/* 3: the product's ranking, no snippet/highlight */
 	"SELECT i.id FROM items_fts JOIN items i ON i.id = items_fts.rowid "
-	"WHERE items_fts MATCH ?1 AND " X_WHERE "ORDER BY " FTS_ORDER_BY " LIMIT 20",
+	"WHERE items_fts MATCH ?10 AND " X_WHERE "ORDER BY " FTS_ORDER_BY " LIMIT 20",
 	/* 4: the product's page query (item.c sql_item_search) */
 	"SELECT i.id, i.org_id, o.slug, i.index_no, i.title, i.doc_no, c.name, i.published_on, "
 	"i.validity, i.status, i.updated_at, snippet(items_fts, 2, char(1), char(2), '…', 40), "
 	"highlight(items_fts, 0, char(1), char(2)) "
 	"FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN categories c ON c.id = i.category_id "
-	"JOIN orgs o ON o.id = i.org_id WHERE items_fts MATCH ?1 AND " X_WHERE
+	"JOIN orgs o ON o.id = i.org_id WHERE items_fts MATCH ?10 AND " X_WHERE
 	"ORDER BY " FTS_ORDER_BY " LIMIT 20",
 	/* 5: newest first, no ranking */
-	"SELECT rowid FROM items_fts WHERE items_fts MATCH ?1 ORDER BY rowid DESC LIMIT 20",
+	"SELECT rowid FROM items_fts WHERE items_fts MATCH ?10 ORDER BY rowid DESC LIMIT 20",
 };
 
 static const char *const x_name[] = {
@@ -256,9 +262,16 @@ static double x_run(sqlite3 *h, sqlite3_stmt *st, const char *match, long long o
 	int rc;
 
 	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, org_id);
+	sqlite3_bind_text(st, 10, match, -1, SQLITE_STATIC);
+	if (sqlite3_bind_parameter_count(st) > 1) {
+		sqlite3_bind_int64(st, 1, org_id);
+		sqlite3_bind_int64(st, 2, 0);
+		sqlite3_bind_text(st, 3, "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, "published", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, "", -1, SQLITE_STATIC);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
 	if (rc != SQLITE_DONE) {
@@ -309,7 +322,7 @@ static void explain(const char *path, struct ctx *c, const char *const *exprs, i
 	       "rank+join   = the page's ORDER BY (gk_titlehit, bm25) with the join, no snippet\n"
 	       "page query  = the page's query as run (snippet + highlight on 20 rows)\n"
 	       "newest 20   = ORDER BY rowid DESC LIMIT 20 (no ranking)\n"
-	       "A search page costs count+join + page query.\n");
+	       "A search costs count+join + page query; the search page adds the category sidebar.\n");
 	for (size_t k = 0; k < COUNT(x_sql); k++)
 		sqlite3_finalize(st[k]);
 	sqlite3_close(h);
@@ -327,7 +340,7 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *slug = "tongxiang-edu";
 	const char *exprs[COUNT(queries)] = { 0 };
-	struct samples cls[NCLASS] = { 0 }, base = { 0 }, list = { 0 };
+	struct samples cls[NCLASS] = { 0 }, base = { 0 }, list = { 0 }, catl = { 0 };
 	struct ctx c = { 0 };
 	double budget = 5.0, b50, b95;
 	int reps = 10;
@@ -378,6 +391,20 @@ int main(int argc, char **argv)
 	}
 	if (c.nitems < 1)
 		die("the org has no published items");
+	/* the category sidebar of the search, home and catalog pages */
+	for (int i = 0; i < 1 + reps; i++) {
+		struct arena a;
+		struct category *cs;
+		size_t n;
+		double t0 = now_ms();
+
+		arena_init(&a, 0);
+		if (store_category_list(c.db, &a, c.org.id, &cs, &n))
+			die("store_category_list failed");
+		if (i)
+			samples_add(&catl, now_ms() - t0);
+		arena_release(&a);
+	}
 	for (size_t i = 0; i < COUNT(queries); i++)
 		if (!queries[i].q && !(queries[i].q = find_docno(&c)))
 			queries[i].q = "桐教〔2020〕1号";
@@ -408,8 +435,10 @@ int main(int argc, char **argv)
 
 	printf("== search latency: %s, org %s, %lld published items ==\n", path, slug, c.nitems);
 	printf("baseline store_item_get (random id): p50 %.3f ms  p95 %.3f ms  (n=%zu)\n", b50, b95, base.n);
-	printf("list page store_item_list (count + 20 newest): p50 %.2f ms  p95 %.2f ms  max %.2f ms\n\n",
+	printf("list page store_item_list (count + 20 newest): p50 %.2f ms  p95 %.2f ms  max %.2f ms\n",
 	       pct(&list, 50), pct(&list, 95), smax(&list));
+	printf("category sidebar store_category_list (search/home/catalog pages): p50 %.2f ms  p95 %.2f ms\n\n",
+	       pct(&catl, 50), pct(&catl, 95));
 	printf("%-7s %-9s %-22s %9s %5s %9s %9s %9s %9s %8s\n", "class", "freq", "query", "hits", "reps",
 	       "first ms", "p50 ms", "p95 ms", "max ms", "p50/base");
 	for (size_t i = 0; i < COUNT(queries); i++) {
@@ -451,8 +480,8 @@ int main(int argc, char **argv)
 		       k == Q2 ? 2 : 4, p50, k == Q2 ? 2 : 4, p95, k == Q2 ? 2 : 4, mx,
 		       k == Q2 ? 2 : 4, p95 / b95);
 	}
-	printf("SUMMARY docno_p50_ms=%.2f base_get_p50_ms=%.3f base_get_p95_ms=%.3f list_page_p50_ms=%.2f\n",
-	       pct(&cls[QDOC], 50), b50, b95, pct(&list, 50));
+	printf("SUMMARY docno_p50_ms=%.2f base_get_p50_ms=%.3f base_get_p95_ms=%.3f list_page_p50_ms=%.2f "
+	       "cat_list_p50_ms=%.2f\n", pct(&cls[QDOC], 50), b50, b95, pct(&list, 50), pct(&catl, 50));
 
 	if (do_explain)
 		explain(path, &c, exprs, reps < 3 ? reps : 3);
@@ -461,6 +490,7 @@ int main(int argc, char **argv)
 		samples_release(&cls[k]);
 	samples_release(&base);
 	samples_release(&list);
+	samples_release(&catl);
 	db_close(c.db);
 	fts_ctx_free(c.fts);
 	arena_release(&c.meta);

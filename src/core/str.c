@@ -150,7 +150,7 @@ int num_parse(const char *p, size_t n, long long min, long long max, long long *
 	char *end;
 	long long v;
 
-	if (n == 0 || n >= sizeof(tmp))
+	if (n == 0 || n >= sizeof(tmp) || memchr(p, '\0', n))
 		return ERR_INVALID;
 	memcpy(tmp, p, n);
 	tmp[n] = '\0';

@@ -862,7 +862,7 @@ static void test_search_published_only(void **state)
  * and the FTS5 index no longer matches its content table (later queries
  * can fail with SQLITE_CORRUPT_VTAB, "database disk image is malformed").
  * Reproduced with the sqlite3 shell and unicode61 on the same schema. */
-static void test_search_after_edit_BUG(void **state)
+static void test_search_after_edit(void **state)
 {
 	struct fx *f = *state;
 	long long id = add_item(f, f->org.id, f->cat_policy, "城乡居民医疗保险缴费通知", "2020-05-01", "");
@@ -922,7 +922,7 @@ int main(void)
 		T(test_item_years),
 		T(test_search_published_only),
 		T(test_search_docno_variants),
-		T(test_search_after_edit_BUG),
+		T(test_search_after_edit),
 	};
 #undef T
 
