@@ -109,15 +109,15 @@ static const struct cmd *cmd_find(const char *name)
 	return NULL;
 }
 
-static void usage_all(FILE *out)
+static void usage_all(void)
 {
-	fputs("用法：gongkai [--db PATH] <命令> [选项]\n\n政府信息公开平台。\n\n命令：\n", out);
+	fputs("用法：gongkai [--db PATH] <命令> [选项]\n\n政府信息公开平台。\n\n命令：\n", stdout);
 	for (size_t i = 0; i < NCMDS; i++)
-		fprintf(out, "  %-9s %s\n", cmds[i].name, cmds[i].summary);
+		printf("  %-9s %s\n", cmds[i].name, cmds[i].summary);
 	fputs("\n全局选项（可写在命令前或后）：\n" DB_HELP
 	      "  -h, --help         显示帮助\n"
 	      "\n用 gongkai <命令> --help 查看各命令的用法。\n",
-	      out);
+	      stdout);
 }
 
 static int cmd_help(const struct cli *c, int argc, char **argv)
@@ -127,7 +127,7 @@ static int cmd_help(const struct cli *c, int argc, char **argv)
 	if (argc > 2)
 		return cli_usage_fail(c, "多余的参数“%s”", argv[2]);
 	if (argc < 2) {
-		usage_all(stdout);
+		usage_all();
 		return CLI_OK;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -182,13 +182,11 @@ int main(int argc, char **argv)
 
 	if ((rc = take_db_option(&argc, argv, &c.db_path)))
 		return rc;
-	if (argc < 2) {
-		usage_all(stderr);
-		return CLI_USAGE;
-	}
+	if (argc < 2)
+		return cli_usage_fail(NULL, "缺少命令");
 	name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
-		usage_all(stdout);
+		usage_all();
 		return CLI_OK;
 	}
 	if (strcmp(name, "--version") == 0)

@@ -40,6 +40,7 @@ int h_api_items(struct req *r)
 	struct item_filter f = { .org_id = r->org.id, .status = "published" };
 	struct item_row *rows = NULL;
 	size_t n = 0;
+	bool capped = false;
 	json_t *root, *items;
 	int rc;
 
@@ -61,7 +62,7 @@ int h_api_items(struct req *r)
 	if (q && !*match)
 		rc = 0; /* nothing searchable in q: no results */
 	else if (q)
-		rc = store_item_search(req_db(r), &r->arena, match, &f, &rows, &n, &total);
+		rc = store_item_search(req_db(r), &r->arena, match, &f, &rows, &n, &total, &capped);
 	else
 		rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total);
 	if (rc)
@@ -69,6 +70,8 @@ int h_api_items(struct req *r)
 	root = json_object();
 	items = json_array();
 	json_object_set_new(root, "total", json_integer(total));
+	if (capped)
+		json_object_set_new(root, "total_is_lower_bound", json_true());
 	json_object_set_new(root, "page", json_integer(page));
 	json_object_set_new(root, "per_page", json_integer(per_page));
 	for (size_t i = 0; i < n; i++) {

@@ -45,7 +45,6 @@ static int feed(struct req *r, long long category_id)
 	struct category cat = { 0 };
 	struct item_row *rows;
 	size_t n;
-	long long total;
 	const char *base = base_url(r);
 	char updated[21];
 	struct buf b;
@@ -58,7 +57,7 @@ static int feed(struct req *r, long long category_id)
 		if (rc)
 			return respond_error(r, 500, "服务器内部错误。");
 	}
-	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
+	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
 		return respond_error(r, 500, "服务器内部错误。");
 	time_format_utc(time(NULL), updated);
 	buf_init(&b, &r->arena, 4 * 1024 * 1024);
@@ -129,13 +128,12 @@ int h_sitemap(struct req *r)
 	struct org *orgs;
 	struct item_row *rows;
 	size_t no, n;
-	long long total;
 	const char *base = base_url(r);
 	struct buf b;
 	int rc;
 
 	if ((rc = store_org_list(req_db(r), &r->arena, &orgs, &no)) ||
-	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
+	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
 		return respond_error(r, 500, "服务器内部错误。");
 	buf_init(&b, &r->arena, 16 * 1024 * 1024);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"

@@ -106,11 +106,10 @@ int h_org_home(struct req *r)
 	struct category *cats;
 	struct item_row *rows;
 	size_t ncat, n;
-	long long total;
 	int rc;
 
 	if ((rc = put_categories(r, ctx, 0, &cats, &ncat)) ||
-	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
+	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
 		return server_error(r, rc);
 	view_rows(r, tv_set_list(ctx, "latest"), rows, n);
 	return respond_html(r, 200, "home", ctx);
@@ -289,6 +288,7 @@ int h_search(struct req *r)
 	long long page = param_int(r, "page", 1), total = 0;
 	struct item_row *rows = NULL;
 	size_t n = 0;
+	bool capped = false;
 	struct tv *ctx;
 	struct buf base;
 	int rc;
@@ -309,12 +309,13 @@ int h_search(struct req *r)
 	if (q && (rc = fts_match_expr(r->app->fts, &r->arena, q, strlen(q), &match)))
 		return server_error(r, rc);
 	if (*match) {
-		rc = store_item_search(req_db(r), &r->arena, match, &f, &rows, &n, &total);
+		rc = store_item_search(req_db(r), &r->arena, match, &f, &rows, &n, &total, &capped);
 		if (rc)
 			return server_error(r, rc);
 	}
 	tv_set_bool(ctx, "searched", q != NULL);
 	tv_set_int(ctx, "total", total);
+	tv_set_bool(ctx, "capped", capped);
 	tv_set_int(ctx, "year", f.year);
 	view_rows(r, tv_set_list(ctx, "results"), rows, n);
 	if (r->org.id) {
@@ -338,7 +339,9 @@ int h_search(struct req *r)
 		buf_printf(&base, "category=%lld&", f.category_id);
 	if (f.year)
 		buf_printf(&base, "year=%d&", f.year);
-	view_pager(r, ctx, page, PUBLIC_PER_PAGE, total, buf_cstr(&base));
+	/* ranked results go as deep as the search window */
+	view_pager(r, ctx, page, PUBLIC_PER_PAGE,
+		   total < store_search_window() ? total : store_search_window(), buf_cstr(&base));
 	return respond_html(r, 200, "search", ctx);
 }
 

@@ -49,6 +49,8 @@ void db_bind_int(struct db_stmt *st, int idx, long long v);
 void db_bind_text(struct db_stmt *st, int idx, const char *s);      /* NULL binds NULL */
 void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n);
 void db_bind_null(struct db_stmt *st, int idx);
+/* Does the statement use $idx? For binders shared by several statements. */
+bool db_has_param(struct db_stmt *st, int idx);
 /* Returns 1 when a row is ready, 0 when done (the statement is then reset),
  * or a negative enum err: ERR_CONFLICT on a constraint violation or busy
  * database, ERR_DB otherwise (logged). */

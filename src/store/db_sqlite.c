@@ -184,6 +184,11 @@ static int pidx(struct db_stmt *st, int idx)
 	return st->map[idx];
 }
 
+bool db_has_param(struct db_stmt *st, int idx)
+{
+	return idx >= 1 && idx <= MAX_PARAMS && st->map[idx] != 0;
+}
+
 void db_bind_int(struct db_stmt *st, int idx, long long v)
 {
 	int i = pidx(st, idx);

@@ -4,6 +4,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "store/db.h"
 #include "store/fts.h"
 #include "store/grow.h"
@@ -228,58 +229,75 @@ int store_index_serial_next(struct db *db, long long org_id, int year, long long
 
 /* ---- lists and search ---- */
 
-/* Shared filter: $1 org (0 all), $2 category (0 all), $3/$4 published_on
- * range ('' and '~' when no year), $5 validity ('' all), $6 status ('' all),
- * $7 title substring ('' none). */
-#define ITEM_WHERE                                                                  \
-	"($1 = 0 OR i.org_id = $1) AND ($2 = 0 OR i.category_id = $2) "             \
-	"AND ($3 = '' OR (i.published_on >= $3 AND i.published_on < $4)) "          \
-	"AND ($5 = '' OR i.validity = $5) AND ($6 = '' OR i.status = $6) "          \
-	"AND ($7 = '' OR i.title LIKE '%' || $7 || '%' OR i.doc_no LIKE '%' || $7 || '%') "
-
 #define ROW_COLS                                                                    \
 	"i.id, i.org_id, o.slug, i.index_no, i.title, i.doc_no, c.name, i.published_on, " \
 	"i.validity, i.status, i.updated_at"
+#define ROW_FROM \
+	" FROM items i JOIN categories c ON c.id = i.category_id JOIN orgs o ON o.id = i.org_id WHERE "
 
-static const char sql_item_list[] =
-	"SELECT " ROW_COLS ", '', '' FROM items i JOIN categories c ON c.id = i.category_id "
-	"JOIN orgs o ON o.id = i.org_id WHERE " ITEM_WHERE
-	"ORDER BY i.published_on DESC, i.id DESC LIMIT $8 OFFSET $9";
-static const char sql_item_count[] =
-	"SELECT COUNT(*) FROM items i WHERE " ITEM_WHERE;
-/* title and 文号 hits first (gk_titlehit, src/store/fts.c), then BM25 with
- * title and 文号 weighted over the body */
-static const char sql_item_search[] =
-	"SELECT " ROW_COLS ", gk_snippet(items_fts, 2, char(1), char(2), '…', 40), "
-	"gk_highlight(items_fts, 0, char(1), char(2)) "
-	"FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN categories c ON c.id = i.category_id "
-	"JOIN orgs o ON o.id = i.org_id WHERE items_fts MATCH $10 AND " ITEM_WHERE
-	"ORDER BY " FTS_ORDER_BY " LIMIT $8 OFFSET $9";
-static const char sql_item_search_count[] =
-	"SELECT COUNT(*) FROM items_fts JOIN items i ON i.id = items_fts.rowid "
-	"WHERE items_fts MATCH $10 AND " ITEM_WHERE;
+/* Each list has its own statement, so that every one walks an index in
+ * order and stops after the page (no optional "$n = 0 OR" filters on the
+ * indexed columns, which would defeat the index). Parameters: $1 org,
+ * $2 category, $3/$4 published_on range, $5 validity ('' all), $6 status,
+ * $7 title or 文号 substring ('' none), $8 limit, $9 offset. */
+#define PUBLIC_TAIL                                                                  \
+	" AND i.published_on >= $3 AND i.published_on < $4 AND ($5 = '' OR i.validity = $5) " \
+	"ORDER BY i.published_on DESC, i.id DESC LIMIT $8 OFFSET $9"
+#define STAFF_TAIL                                                                   \
+	" AND ($2 = 0 OR i.category_id = $2) AND ($7 = '' OR instr(i.title, $7) > 0 OR instr(i.doc_no, $7) > 0) " \
+	"ORDER BY i.updated_at DESC, i.id DESC LIMIT $8 OFFSET $9"
 
-static void bind_filter(struct db_stmt *st, const struct item_filter *f, bool paged)
+static const char sql_list_org[] =
+	"SELECT " ROW_COLS ", '', ''" ROW_FROM "i.org_id = $1 AND i.status = $6" PUBLIC_TAIL;
+static const char sql_list_cat[] =
+	"SELECT " ROW_COLS ", '', ''" ROW_FROM "i.category_id = $2 AND i.status = $6 AND i.org_id = $1" PUBLIC_TAIL;
+static const char sql_list_all[] =
+	"SELECT " ROW_COLS ", '', ''" ROW_FROM "i.status = $6" PUBLIC_TAIL;
+static const char sql_list_staff[] =
+	"SELECT " ROW_COLS ", '', ''" ROW_FROM "i.org_id = $1 AND ($6 = '' OR i.status = $6)" STAFF_TAIL;
+static const char sql_count_staff[] =
+	"SELECT COUNT(*) FROM items i WHERE i.org_id = $1 AND ($6 = '' OR i.status = $6) "
+	"AND ($2 = 0 OR i.category_id = $2) AND ($7 = '' OR instr(i.title, $7) > 0 OR instr(i.doc_no, $7) > 0)";
+/* published items are counted from item_counts, kept by triggers */
+static const char sql_count_public[] =
+	"SELECT COALESCE(SUM(n), 0) FROM item_counts WHERE ($1 = 0 OR org_id = $1) AND ($2 = 0 OR category_id = $2) "
+	"AND ($3 = 0 OR year = $3) AND ($5 = '' OR validity = $5)";
+
+static bool is_public(const struct item_filter *f)
+{
+	return f->status && strcmp(f->status, "published") == 0;
+}
+
+/* Bind the filter's values to whichever of $1..$9 the statement uses. */
+static void bind_filter(struct db_stmt *st, const struct item_filter *f)
 {
 	char lo[16], hi[16];
+	const char *texts[10] = { 0 };
+	long long ints[10] = { 0 };
 
-	db_bind_int(st, 1, f->org_id);
-	db_bind_int(st, 2, f->category_id);
 	if (f->year) {
 		snprintf(lo, sizeof(lo), "%04d-01-01", f->year % 10000);
 		snprintf(hi, sizeof(hi), "%04d-01-01", (f->year + 1) % 10000);
-		db_bind_text(st, 3, lo);
-		db_bind_text(st, 4, hi);
 	} else {
-		db_bind_text(st, 3, "");
-		db_bind_text(st, 4, "");
+		memcpy(lo, "0000", 5);
+		memcpy(hi, "9999", 5);
 	}
-	db_bind_text(st, 5, f->validity ? f->validity : "");
-	db_bind_text(st, 6, f->status ? f->status : "");
-	db_bind_text(st, 7, f->title_like ? f->title_like : "");
-	if (paged) {
-		db_bind_int(st, 8, f->limit);
-		db_bind_int(st, 9, f->offset);
+	ints[1] = f->org_id;
+	ints[2] = f->category_id;
+	texts[3] = lo;
+	texts[4] = hi;
+	texts[5] = f->validity ? f->validity : "";
+	texts[6] = f->status ? f->status : "";
+	texts[7] = f->title_like ? f->title_like : "";
+	ints[8] = f->limit;
+	ints[9] = f->offset;
+	for (int i = 1; i <= 9; i++) {
+		if (!db_has_param(st, i))
+			continue;
+		if (texts[i])
+			db_bind_text(st, i, texts[i]);
+		else
+			db_bind_int(st, i, ints[i]);
 	}
 }
 
@@ -329,45 +347,152 @@ static int count_one(struct db_stmt *st, long long *total)
 	return 0;
 }
 
+/* The 'year' parameter of the public count is the year itself. */
+static void bind_count(struct db_stmt *st, const struct item_filter *f)
+{
+	db_bind_int(st, 1, f->org_id);
+	db_bind_int(st, 2, f->category_id);
+	db_bind_int(st, 3, f->year);
+	db_bind_text(st, 5, f->validity ? f->validity : "");
+}
+
 int store_item_list(struct db *db, struct arena *a, const struct item_filter *f,
 		    struct item_row **out, size_t *n, long long *total)
 {
+	const char *sql;
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prep(db, sql_item_count, &st)))
+	if (!is_public(f) && !f->org_id)
+		return ERR_INVALID; /* staff lists are per org */
+	if (total) {
+		if (is_public(f)) {
+			if ((rc = db_prep(db, sql_count_public, &st)))
+				return rc;
+			bind_count(st, f);
+		} else {
+			if ((rc = db_prep(db, sql_count_staff, &st)))
+				return rc;
+			bind_filter(st, f);
+		}
+		if ((rc = count_one(st, total)))
+			return rc;
+	}
+	if (!is_public(f))
+		sql = sql_list_staff;
+	else if (f->category_id)
+		sql = sql_list_cat;
+	else if (f->org_id)
+		sql = sql_list_org;
+	else
+		sql = sql_list_all;
+	if ((rc = db_prep(db, sql, &st)))
 		return rc;
-	bind_filter(st, f, false);
-	if ((rc = count_one(st, total)))
-		return rc;
-	if ((rc = db_prep(db, sql_item_list, &st)))
-		return rc;
-	bind_filter(st, f, true);
+	bind_filter(st, f);
 	return rows_read(st, a, out, n);
+}
+
+/* Search. The filters are tokens of the scope column (see migration
+ * 0002), ANDed with the user's expression: a doclist intersection. Every
+ * match is counted up to SEARCH_COUNT_CAP; ranking (title and 文号 hits
+ * first, then BM25) runs over the newest SEARCH_WINDOW matches, so that a
+ * query matching most of a million items costs the same as one matching
+ * a few thousand: beyond the window, newer information ranks first. */
+#define SEARCH_WINDOW 5000
+#define SEARCH_COUNT_CAP 10000
+
+static const char sql_search_count[] =
+	"SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH $1 LIMIT $2)";
+static const char sql_search_floor[] =
+	"SELECT rowid FROM items_fts WHERE items_fts MATCH $1 ORDER BY rowid DESC LIMIT 1 OFFSET $2";
+static const char sql_search_page[] =
+	"SELECT " ROW_COLS ", gk_snippet(items_fts, 2, char(1), char(2), '…', 40), "
+	"gk_highlight(items_fts, 0, char(1), char(2)) "
+	"FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN categories c ON c.id = i.category_id "
+	"JOIN orgs o ON o.id = i.org_id WHERE items_fts MATCH $1 AND items_fts.rowid >= $2 "
+	"ORDER BY " FTS_ORDER_BY " LIMIT $3 OFFSET $4";
+
+static const char *validity_code(const char *v)
+{
+	static const char *const names[] = { "有效", "已修改", "废止", "失效" };
+	static const char *const codes[] = { "v1", "v2", "v3", "v4" };
+
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(v, names[i]) == 0)
+			return codes[i];
+	return "v0";
+}
+
+/* The user's expression restricted to the text columns, and the filters. */
+static const char *search_expr(struct arena *a, const char *match, const struct item_filter *f)
+{
+	struct buf b;
+
+	buf_init(&b, a, strlen(match) + 256);
+	buf_printf(&b, "{title doc_no body_text} : (%s)", match);
+	if (f->org_id)
+		buf_printf(&b, " AND scope : \"o%lld\"", f->org_id);
+	if (f->category_id)
+		buf_printf(&b, " AND scope : \"c%lld\"", f->category_id);
+	if (f->year)
+		buf_printf(&b, " AND scope : \"y%d\"", f->year);
+	if (f->validity)
+		buf_printf(&b, " AND scope : \"%s\"", validity_code(f->validity));
+	return b.err ? NULL : buf_cstr(&b);
 }
 
 int store_item_search(struct db *db, struct arena *a, const char *match, const struct item_filter *f,
-		      struct item_row **out, size_t *n, long long *total)
+		      struct item_row **out, size_t *n, long long *total, bool *capped)
 {
+	const char *expr = search_expr(a, match, f);
+	long long floor = 0;
 	struct db_stmt *st;
 	int rc;
 
-	if ((rc = db_prep(db, sql_item_search_count, &st)))
+	if (!expr)
+		return ERR_NOMEM;
+	if ((rc = db_prep(db, sql_search_count, &st)))
 		return rc;
-	bind_filter(st, f, false);
-	db_bind_text(st, 10, match);
+	db_bind_text(st, 1, expr);
+	db_bind_int(st, 2, SEARCH_COUNT_CAP + 1);
 	if ((rc = count_one(st, total)))
 		return rc;
-	if ((rc = db_prep(db, sql_item_search, &st)))
+	*capped = *total > SEARCH_COUNT_CAP;
+	if (*capped)
+		*total = SEARCH_COUNT_CAP;
+	if (*total > SEARCH_WINDOW) {
+		if ((rc = db_prep(db, sql_search_floor, &st)))
+			return rc;
+		db_bind_text(st, 1, expr);
+		db_bind_int(st, 2, SEARCH_WINDOW - 1);
+		if ((rc = db_step(st)) < 0)
+			return rc;
+		if (rc == 1) {
+			floor = db_col_int(st, 0);
+			db_done(st);
+		}
+	}
+	if (f->offset >= SEARCH_WINDOW) {
+		*out = NULL;
+		*n = 0;
+		return 0;
+	}
+	if ((rc = db_prep(db, sql_search_page, &st)))
 		return rc;
-	bind_filter(st, f, true);
-	db_bind_text(st, 10, match);
+	db_bind_text(st, 1, expr);
+	db_bind_int(st, 2, floor);
+	db_bind_int(st, 3, f->limit);
+	db_bind_int(st, 4, f->offset);
 	return rows_read(st, a, out, n);
 }
 
+long long store_search_window(void)
+{
+	return SEARCH_WINDOW;
+}
+
 static const char sql_item_years[] =
-	"SELECT CAST(substr(published_on, 1, 4) AS INTEGER) AS y, COUNT(*) FROM items "
-	"WHERE org_id = $1 AND status = 'published' AND published_on IS NOT NULL GROUP BY y ORDER BY y DESC";
+	"SELECT year, SUM(n) FROM item_counts WHERE org_id = $1 GROUP BY year HAVING SUM(n) > 0 ORDER BY year DESC";
 
 int store_item_years(struct db *db, struct arena *a, long long org_id, int **years, long long **counts, size_t *n)
 {

@@ -137,7 +137,7 @@ static const char sql_cat_insert[] =
 	"INSERT INTO categories (org_id, parent_id, name, article, sort) VALUES ($1, $2, $3, $4, $5) RETURNING id";
 static const char sql_cat_list[] =
 	"SELECT c.id, c.org_id, COALESCE(c.parent_id, 0), c.name, c.article, c.sort, "
-	"(SELECT COUNT(*) FROM items i WHERE i.category_id = c.id AND i.status = 'published') "
+	"(SELECT COALESCE(SUM(n), 0) FROM item_counts k WHERE k.org_id = c.org_id AND k.category_id = c.id) "
 	"FROM categories c WHERE c.org_id = $1 ORDER BY c.sort, c.id";
 static const char sql_cat_by_name[] =
 	"SELECT id, org_id, COALESCE(parent_id, 0), name, article, sort, 0 FROM categories WHERE org_id = $1 AND name = $2";

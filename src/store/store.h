@@ -116,16 +116,24 @@ struct item_row {
 	const char *snippet;       /* search only: body snippet with \x01 \x02 marks */
 	const char *title_marked;  /* search only: title with \x01 \x02 marks */
 };
-/* Newest first (published_on, then id). */
+/* Published items (status "published"): newest first, of one org, one
+ * category or all orgs; *total from the per-category counts. Staff lists
+ * (any other status, or NULL for all) need an org and come by last change.
+ * total may be NULL when the count is not wanted. */
 int store_item_list(struct db *db, struct arena *a, const struct item_filter *f,
 		    struct item_row **out, size_t *n, long long *total);
 /* Published years of an org, newest first, with counts. */
 int store_item_years(struct db *db, struct arena *a, long long org_id, int **years, long long **counts, size_t *n);
 
-/* Full-text search over published items; match is an FTS expression built
- * by fts_match_expr. Ranked: title/文号 hits first, then BM25. */
+/* Full-text search over published items; match is a non-empty expression
+ * built by fts_match_expr; f gives org, category, year and validity
+ * filters and the page. Ranked: title/文号 hits first, then BM25, over the
+ * newest store_search_window() matches. *total counts matches up to a cap;
+ * *capped says there are more. */
 int store_item_search(struct db *db, struct arena *a, const char *match, const struct item_filter *f,
-		      struct item_row **out, size_t *n, long long *total);
+		      struct item_row **out, size_t *n, long long *total, bool *capped);
+/* How many of the newest matches a search ranks (and pages through). */
+long long store_search_window(void);
 
 /* ---- attachments ---- */
 struct attachment {
