@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "domain/catalog/catalog.h"
+#include "domain/catalog/views.h"
 #include "http/http.h"
 #include "http/view.h"
 #include "render/html.h"
@@ -252,8 +253,10 @@ int h_item(struct req *r)
 		return respond_error(r, 404, "该信息不存在或已撤回。");
 	if (rc)
 		return server_error(r, rc);
-	if (r->method == M_GET && (rc = store_item_add_view(req_db(r), it.id)) == 0)
-		it.views++;
+	/* counted in memory, written in batches: reading is not a write */
+	if (r->method == M_GET)
+		view_batch_add(r->app->views, it.id);
+	it.views += view_batch_pending(r->app->views, it.id);
 	ctx = page_ctx(r, it.title);
 	if ((rc = item_ctx(r, ctx, &it)))
 		return server_error(r, rc);

@@ -26,7 +26,7 @@ struct app {
 	struct tmpl_set *tmpl;
 	const char *files_dir;
 	long long max_upload;
-	const char *calendar_warning; /* reserved for the working-day calendar */
+	struct view_batch *views;     /* item page views, written in batches */
 };
 
 enum method { M_GET = 1, M_POST = 2, M_HEAD = 4 };
@@ -38,6 +38,7 @@ enum {
 	R_API = 1 << 2,    /* errors as JSON */
 	R_ORG = 1 << 3,    /* {org} names an organisation: resolved into req->org */
 	R_UPLOAD = 1 << 4, /* multipart form with files */
+	R_FORM = 1 << 5,   /* the page holds POST forms: needs a CSRF token */
 };
 
 enum param_type { P_STR, P_INT, P_DATE, P_TEXT /* multi-line */, P_QUERY /* lenient: truncated, never an error */ };

@@ -51,7 +51,7 @@ const struct route routes[] = {
 	{ M_GET | M_HEAD, "/o/{org}/feed.atom", h_feed, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/feed/{id}.atom", h_feed_category, R_ORG, NULL },
 	/* staff */
-	{ M_GET | M_HEAD, "/admin/login", h_login_form, 0, NULL },
+	{ M_GET | M_HEAD, "/admin/login", h_login_form, R_FORM, NULL },
 	{ M_POST, "/admin/login", h_login, R_CSRF, p_login },
 	{ M_POST, "/admin/logout", h_logout, R_STAFF | R_CSRF, p_csrf },
 	{ M_GET | M_HEAD, "/admin/", h_admin_home, R_STAFF, NULL },

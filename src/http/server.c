@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <signal.h>
 #include <sodium.h>
@@ -21,6 +22,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "domain/auth/auth.h"
+#include "domain/catalog/views.h"
 #include "http/http.h"
 #include "render/html.h"
 #include "render/tmpl.h"
@@ -197,6 +199,17 @@ struct tv *page_ctx(struct req *r, const char *title)
 	return ctx;
 }
 
+/* Public pages that everybody sees alike may be kept for a minute by a
+ * cache in front (nginx proxy_cache, a CDN); staff pages, pages with forms
+ * and errors never. */
+static const char *html_cache_policy(const struct req *r, int status)
+{
+	if (status != 200 || r->staff || r->csrf || !r->route ||
+	    (r->route->flags & (R_STAFF | R_FORM | R_CSRF)))
+		return "no-store";
+	return "public, max-age=60";
+}
+
 int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ctx)
 {
 	struct buf b;
@@ -209,7 +222,7 @@ int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ct
 		return respond_bytes(r, 500, "text/plain; charset=utf-8", "服务器内部错误。\n",
 				     strlen("服务器内部错误。\n"), NULL);
 	}
-	return respond_bytes(r, status, "text/html; charset=utf-8", b.p ? b.p : "", b.n, NULL);
+	return respond_bytes(r, status, "text/html; charset=utf-8", b.p ? b.p : "", b.n, html_cache_policy(r, status));
 }
 
 /* ---- parameters ---- */
@@ -699,7 +712,9 @@ static int dispatch(struct req *r)
 		return respond_error(r, r->body_err, r->body_err == 413 ? "提交的内容过大。" : "请求内容无效。");
 	if ((rc = load_session(r)))
 		return respond_error(r, 500, "服务器内部错误。");
-	if (!(match->flags & R_API) && (rc = ensure_csrf(r)))
+	/* only pages with POST forms get a token: public pages stay free of
+	 * cookies, so a cache in front may keep them */
+	if ((match->flags & (R_FORM | R_STAFF | R_CSRF)) && (rc = ensure_csrf(r)))
 		return respond_error(r, 500, "服务器内部错误。");
 	if (slug) {
 		rc = store_org_by_slug(req_db(r), &r->arena, slug, &r->org);
@@ -823,6 +838,38 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+struct flusher {
+	struct app *app;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+};
+
+/* Write counted page views every second, and once more at shutdown. */
+static void *flush_views(void *arg)
+{
+	struct flusher *fl = arg;
+	bool stop = false;
+
+	while (!stop) {
+		struct timespec ts;
+		struct db *db;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_mutex_lock(&fl->mu);
+		if (!fl->stop)
+			pthread_cond_timedwait(&fl->cv, &fl->mu, &ts);
+		stop = fl->stop;
+		pthread_mutex_unlock(&fl->mu);
+		db = db_pool_get(fl->app->pool);
+		if (view_batch_flush(fl->app->views, db))
+			log_warn("views: flush failed, kept for the next one");
+		db_pool_put(fl->app->pool, db);
+	}
+	return NULL;
+}
+
 static int parse_listen(const char *listen, struct sockaddr_in *sa)
 {
 	char host[64];
@@ -881,6 +928,9 @@ static int load_templates(struct tmpl_set **out)
 int http_serve(const struct serve_opts *o)
 {
 	struct app app = { 0 };
+	struct flusher fl = { .app = &app };
+	pthread_t flusher;
+	bool flusher_started = false;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
 	sigset_t set;
@@ -898,8 +948,12 @@ int http_serve(const struct serve_opts *o)
 		return rc;
 	if ((rc = fts_ctx_new(NULL, &app.fts)))
 		goto out;
-	if ((rc = db_pool_open(o->db_path, &(struct db_opts){ .fts = app.fts }, threads + 1, &app.pool)))
+	if ((rc = db_pool_open(o->db_path, &(struct db_opts){ .fts = app.fts }, threads + 2, &app.pool)))
 		goto out;
+	if ((rc = view_batch_new(&app.views)))
+		goto out;
+	pthread_mutex_init(&fl.mu, NULL);
+	pthread_cond_init(&fl.cv, NULL);
 	/* handle SIGINT/SIGTERM synchronously: block them in every thread */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -918,12 +972,26 @@ int http_serve(const struct serve_opts *o)
 		rc = err_log(ERR_IO, "serve: cannot listen on %s", o->listen);
 		goto out;
 	}
+	if (pthread_create(&flusher, NULL, flush_views, &fl) != 0) {
+		rc = err_log(ERR_INTERNAL, "serve: cannot start the view counter thread");
+		goto out;
+	}
+	flusher_started = true;
 	log_info("serving %s on http://%s/ (%d threads)", o->db_path, o->listen, threads);
 	sigwait(&set, &sig);
 	log_info("shutting down (signal %d)", sig);
-	MHD_stop_daemon(d);
 	rc = 0;
 out:
+	if (d)
+		MHD_stop_daemon(d);
+	if (flusher_started) {
+		pthread_mutex_lock(&fl.mu);
+		fl.stop = true;
+		pthread_cond_signal(&fl.cv);
+		pthread_mutex_unlock(&fl.mu);
+		pthread_join(flusher, NULL);
+	}
+	view_batch_free(app.views);
 	db_pool_close(app.pool);
 	fts_ctx_free(app.fts);
 	tmpl_set_free(app.tmpl);

@@ -34,7 +34,7 @@ static const char sql_item_status[] =
 	"UPDATE items SET status = $3, index_no = COALESCE(index_no, $4), "
 	"published_on = COALESCE($5, published_on), updated_at = $6, version = version + 1 "
 	"WHERE org_id = $1 AND id = $2";
-static const char sql_item_view[] = "UPDATE items SET views = views + 1 WHERE id = $1";
+static const char sql_item_view[] = "UPDATE items SET views = views + $2 WHERE id = $1";
 static const char sql_serial_init[] =
 	"INSERT INTO index_serials (org_id, year, last) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING";
 static const char sql_serial_next[] =
@@ -193,7 +193,7 @@ int store_item_set_status(struct db *db, long long org_id, long long id, const c
 	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
 }
 
-int store_item_add_view(struct db *db, long long id)
+int store_item_add_views(struct db *db, long long id, long long n)
 {
 	struct db_stmt *st;
 	int rc;
@@ -201,6 +201,7 @@ int store_item_add_view(struct db *db, long long id)
 	if ((rc = db_prep(db, sql_item_view, &st)))
 		return rc;
 	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, n);
 	rc = db_step(st);
 	return rc < 0 ? rc : 0;
 }

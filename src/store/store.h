@@ -86,7 +86,7 @@ int store_item_get(struct db *db, struct arena *a, long long org_id, long long i
 int store_item_get_any(struct db *db, struct arena *a, long long id, struct item *out);
 int store_item_set_status(struct db *db, long long org_id, long long id, const char *status,
 			  const char *index_no, const char *published_on, const char *now);
-int store_item_add_view(struct db *db, long long id);
+int store_item_add_views(struct db *db, long long id, long long n);
 
 /* Next 索引号 serial for (org, year): only ever grows, never reused.
  * Must run inside a transaction. */

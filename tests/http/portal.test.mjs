@@ -362,3 +362,33 @@ describe('every page', () => {
     assert.match(r.text, /<main id="main"/);
   });
 });
+
+describe('caching', () => {
+  test('public pages carry no cookie and may be cached for a minute', async () => {
+    for (const p of [`/o/${ORG}/`, `/o/${ORG}/catalog`, `/o/${ORG}/items/${knownId}`, `/o/${ORG}/guide`]) {
+      const r = await srv.get(p);
+      assert.equal(r.status, 200, p);
+      assert.equal(r.headers.get('set-cookie'), null, `${p} must not set a cookie (a shared cache would keep it)`);
+      assert.equal(r.headers.get('cache-control'), 'public, max-age=60', p);
+    }
+  });
+
+  test('the login page, errors and staff pages are never cached', async () => {
+    const login = await srv.get('/admin/login');
+    assert.equal(login.headers.get('cache-control'), 'no-store');
+    assert.ok(login.headers.get('set-cookie'), 'the login form needs its CSRF cookie');
+    const missing = await srv.get(`/o/${ORG}/items/99999999`);
+    assert.equal(missing.headers.get('cache-control'), 'no-store');
+  });
+
+  test('page views are counted even though they are written in batches', async () => {
+    const views = async () => Number(metaTable((await srv.get(`/o/${ORG}/items/${knownId}`)).text)['浏览次数']);
+    const first = await views();
+    const second = await views();
+    assert.equal(second, first + 1);
+    // after the batch is written (every second), the API shows the stored count
+    await new Promise((res) => setTimeout(res, 1500));
+    const api = await srv.json(`/api/v1/items/${knownId}`);
+    assert.ok(api.body.views >= second, `stored views ${api.body.views} < shown ${second}`);
+  });
+});
