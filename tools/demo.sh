@@ -5,8 +5,12 @@ cd "$(dirname "$0")/.."
 DB=${GONGKAI_DEMO_DB:-demo.db}
 LISTEN=${GONGKAI_LISTEN:-127.0.0.1:8080}
 bin/gongkai --db "$DB" init
-bin/gongkai --db "$DB" demo
-pw=$(bin/gongkai --db "$DB" user passwd tongxiang --random | tail -1 | awk '{print $NF}')
+out=$(bin/gongkai --db "$DB" demo)
+echo "$out"
+# the password of the demo's agency administrator: the one just created, or
+# (the demo was loaded before) a new one, since the old one was shown once
+pw=$(printf '%s\n' "$out" | sed -n 's/.*tongxiang.*密码：\([^（]*\).*/\1/p')
+[ -n "$pw" ] || pw=$(bin/gongkai --db "$DB" user passwd tongxiang --random | sed -n 's/.*密码：\([^（]*\).*/\1/p')
 echo
 echo "演示门户：http://$LISTEN/o/tongxiang-edu/"
 echo "工作台：  http://$LISTEN/admin/login   用户名 tongxiang   密码 $pw"

@@ -114,8 +114,9 @@ int cli_user_create(struct db *db, struct arena *a, const struct org *org, const
 
 /* ---- import ---- */
 /* Load the catalog items of an items.tsv (see cli_import.c for the format)
- * from f into org, inside the caller's transaction: each row is checked,
- * stored as a draft and published, in order of 发布日期 then line. name is
+ * from f into org, inside the caller's transaction: each row is checked
+ * and stored published with its 索引号, in order of 发布日期 then line
+ * (so serials follow publication order). name is
  * the file's name for messages. On any bad row, reports it on stderr with
  * its line number and returns CLI_FAIL: the caller rolls back, so nothing is
  * imported. *count gets the rows imported. */

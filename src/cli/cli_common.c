@@ -215,7 +215,8 @@ int cli_db_open(const struct cli *c, bool migrate, struct db **db, struct fts_ct
 		*applied = 0;
 	if (fts_ctx_new(NULL, fts))
 		return cli_fail("无法加载中文分词词典（friso），全文检索不可用");
-	if (db_open(c->db_path, &(struct db_opts){ .fts = *fts }, db))
+	/* bulk commands (import, demo) touch many pages in one transaction */
+	if (db_open(c->db_path, &(struct db_opts){ .fts = *fts, .cache_mb = 512 }, db))
 		return cli_fail("无法打开数据库 %s", c->db_path);
 	if (migrate && (rc = db_migrate(*db, applied)))
 		return cli_fail("数据库结构升级失败：%s", cli_err_text(rc));

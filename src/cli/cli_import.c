@@ -242,7 +242,7 @@ static const struct category *category_find(const struct category *cats, size_t 
 	return NULL;
 }
 
-/* Second pass, one row: check, store as a draft, publish. */
+/* Second pass, one row: check, and store it published with its 索引号. */
 static int import_row(struct db *db, struct arena *a, const struct org *org, const struct category *cats,
 		      size_t ncats, const char *now, const char *name, const struct input *in,
 		      const struct row *r)
@@ -251,9 +251,11 @@ static int import_row(struct db *db, struct arena *a, const struct org *org, con
 	struct item it = { 0 };
 	const struct category *cat;
 	const char *msg = NULL, *category;
+	char today[11];
 	bool ok = true;
 	int rc;
 
+	date_format(date_today_cn(), today);
 	split(in->p + r->off, r->len, f);
 	category = field(a, f[COL_CATEGORY], false, &ok);
 	it.title = field(a, f[COL_TITLE], false, &ok);
@@ -272,16 +274,19 @@ static int import_row(struct db *db, struct arena *a, const struct org *org, con
 		return cli_fail("%s 第 %u 行：公开类别“%s”在机构 %s 中不存在", name, r->line, category, org->slug);
 	it.org_id = org->id;
 	it.category_id = cat->id;
-	it.status = "draft";
+	it.status = "published";
 	it.created_at = now;
 	if ((rc = catalog_item_check(a, &it, &msg, NULL)))
 		return cli_fail("%s 第 %u 行：%s", name, r->line, rc == ERR_INVALID && msg ? msg : cli_err_text(rc));
+	if (!it.published_on || !*it.published_on)
+		it.published_on = today;
 	if ((rc = markdown_to_text(a, it.body_md, strlen(it.body_md), SIZE_MAX, &it.body_text)))
 		return cli_fail("%s 第 %u 行：正文转换失败：%s", name, r->line, cli_err_text(rc));
+	/* stored published at once, with its 索引号: one write per row */
+	if ((rc = catalog_assign_index_no(db, a, org, it.published_on, &it.index_no)))
+		return cli_fail("%s 第 %u 行：分配索引号失败：%s", name, r->line, cli_err_text(rc));
 	if ((rc = store_item_insert(db, &it)))
 		return cli_fail("%s 第 %u 行：保存失败：%s", name, r->line, cli_err_text(rc));
-	if ((rc = catalog_publish_in_tx(db, a, org, it.id, now, NULL)))
-		return cli_fail("%s 第 %u 行：发布失败：%s", name, r->line, cli_err_text(rc));
 	return 0;
 }
 

@@ -21,6 +21,7 @@ struct fts_ctx;
 struct db_opts {
 	struct fts_ctx *fts;   /* tokenizer for full-text search; required */
 	bool readonly;
+	int cache_mb;          /* page cache of the connection (0: 32 MB); bulk loads want more */
 };
 
 /* Open the database at target (a file path for SQLite). WAL mode, foreign

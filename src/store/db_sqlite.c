@@ -71,6 +71,13 @@ int db_open(const char *target, const struct db_opts *o, struct db **out)
 		goto fail;
 	if (db_exec(db, "PRAGMA foreign_keys=ON") || db_exec(db, "PRAGMA synchronous=NORMAL"))
 		goto fail;
+	{
+		char pragma[64];
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size=-%d", (o->cache_mb > 0 ? o->cache_mb : 32) * 1024);
+		if (db_exec(db, pragma))
+			goto fail;
+	}
 	if (o->fts && fts_register(db->h, o->fts)) {
 		log_error("db: cannot register the search tokenizer");
 		goto fail;

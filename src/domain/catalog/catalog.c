@@ -314,14 +314,28 @@ int catalog_item_check(struct arena *a, struct item *it, const char **msg, const
 	return 0;
 }
 
+int catalog_assign_index_no(struct db *db, struct arena *a, const struct org *org, const char *published_on,
+			    const char **index_no)
+{
+	long long serial;
+	long day;
+	int rc, y, m, d;
+
+	if (date_parse(published_on, strlen(published_on), &day))
+		return ERR_INVALID;
+	date_to_ymd(day, &y, &m, &d);
+	if ((rc = store_index_serial_next(db, org->id, y, &serial)))
+		return rc;
+	return index_no_format(a, org->index_pattern, org->org_code, y, m, serial, index_no);
+}
+
 int catalog_publish_in_tx(struct db *db, struct arena *a, const struct org *org, long long item_id,
 			  const char *now, const char **index_no)
 {
 	struct item it;
 	char today[11];
 	const char *pub, *ino = NULL;
-	int rc, y, m, d;
-	long day;
+	int rc;
 
 	if ((rc = store_item_get(db, a, org->id, item_id, &it)))
 		return rc;
@@ -329,18 +343,9 @@ int catalog_publish_in_tx(struct db *db, struct arena *a, const struct org *org,
 		return ERR_CONFLICT;
 	date_format(date_today_cn(), today);
 	pub = it.published_on && *it.published_on ? it.published_on : today;
-	if (date_parse(pub, strlen(pub), &day))
-		return ERR_INVALID;
-	date_to_ymd(day, &y, &m, &d);
 	ino = it.index_no;
-	if (!ino) {
-		long long serial;
-
-		if ((rc = store_index_serial_next(db, org->id, y, &serial)))
-			return rc;
-		if ((rc = index_no_format(a, org->index_pattern, org->org_code, y, m, serial, &ino)))
-			return rc;
-	}
+	if (!ino && (rc = catalog_assign_index_no(db, a, org, pub, &ino)))
+		return rc;
 	if ((rc = store_item_set_status(db, org->id, item_id, "published", ino, pub, now)))
 		return rc;
 	if (index_no)

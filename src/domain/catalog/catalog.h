@@ -70,6 +70,11 @@ int catalog_publish(struct db *db, struct arena *a, const struct org *org, long 
  * failure nothing is rolled back here, the caller rolls back. */
 int catalog_publish_in_tx(struct db *db, struct arena *a, const struct org *org, long long item_id,
 			  const char *now, const char **index_no);
+/* Allocate the next 索引号 of the org for the year of published_on
+ * (YYYY-MM-DD), inside the caller's transaction: for importers that store
+ * an item already published. */
+int catalog_assign_index_no(struct db *db, struct arena *a, const struct org *org, const char *published_on,
+			    const char **index_no);
 /* Withdraw a published item (its 索引号 stays with it). */
 int catalog_withdraw(struct db *db, const struct org *org, long long item_id, const char *now);
 /* Submit a draft for review (草稿 -> 待审核). */
