@@ -21,12 +21,14 @@ struct tv;
 
 /* Long-lived state, built at start-up and read-only afterwards. */
 struct app {
+	struct arena arena;           /* lives as long as the server */
 	struct db_pool *pool;
 	struct fts_ctx *fts;
 	struct tmpl_set *tmpl;
 	const char *files_dir;
 	long long max_upload;
 	struct view_batch *views;     /* item page views, written in batches */
+	const char *dummy_hash;       /* checked for unknown users: same time as a real check */
 };
 
 enum method { M_GET = 1, M_POST = 2, M_HEAD = 4 };
@@ -156,6 +158,8 @@ int h_login_form(struct req *r);
 int h_login(struct req *r);
 int h_logout(struct req *r);
 int h_admin_home(struct req *r);
+int h_password_form(struct req *r);
+int h_password(struct req *r);
 int h_admin_items(struct req *r);
 int h_admin_item_new(struct req *r);
 int h_admin_item_create(struct req *r);

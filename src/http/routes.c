@@ -20,6 +20,9 @@ static const struct param_spec p_search[] = {
 };
 static const struct param_spec p_login[] = { STR("username", 64), STR("password", 256), STR("csrf", 64), END };
 static const struct param_spec p_csrf[] = { STR("csrf", 64), END };
+static const struct param_spec p_password[] = {
+	STR("csrf", 64), STR("current", 256), STR("new", 256), STR("again", 256), END
+};
 static const struct param_spec p_admin_items[] = {
 	STR("status", 16), STR("q", 100), INT("category", 1, 1LL << 53), PAGE, END
 };
@@ -55,6 +58,8 @@ const struct route routes[] = {
 	{ M_POST, "/admin/login", h_login, R_CSRF, p_login },
 	{ M_POST, "/admin/logout", h_logout, R_STAFF | R_CSRF, p_csrf },
 	{ M_GET | M_HEAD, "/admin/", h_admin_home, R_STAFF, NULL },
+	{ M_GET | M_HEAD, "/admin/password", h_password_form, R_STAFF, NULL },
+	{ M_POST, "/admin/password", h_password, R_STAFF | R_CSRF, p_password },
 	{ M_GET | M_HEAD, "/admin/o/{org}/items", h_admin_items, R_STAFF | R_ORG, p_admin_items },
 	{ M_GET | M_HEAD, "/admin/o/{org}/items/new", h_admin_item_new, R_STAFF | R_ORG, NULL },
 	{ M_POST, "/admin/o/{org}/items/new", h_admin_item_create, R_STAFF | R_ORG | R_CSRF, p_item_form },

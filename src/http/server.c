@@ -946,6 +946,14 @@ int http_serve(const struct serve_opts *o)
 		return err_log(ERR_IO, "serve: cannot create %s: %s", tmpdir, strerror(errno));
 	if ((rc = auth_init()) || (rc = load_templates(&app.tmpl)))
 		return rc;
+	arena_init(&app.arena, 0);
+	{
+		const char *pw;
+
+		if ((rc = auth_random_password(&app.arena, &pw)) ||
+		    (rc = auth_hash_password(&app.arena, pw, &app.dummy_hash)))
+			goto out;
+	}
 	if ((rc = fts_ctx_new(NULL, &app.fts)))
 		goto out;
 	if ((rc = db_pool_open(o->db_path, &(struct db_opts){ .fts = app.fts }, threads + 2, &app.pool)))
@@ -992,6 +1000,7 @@ out:
 		pthread_join(flusher, NULL);
 	}
 	view_batch_free(app.views);
+	arena_release(&app.arena);
 	db_pool_close(app.pool);
 	fts_ctx_free(app.fts);
 	tmpl_set_free(app.tmpl);

@@ -583,6 +583,34 @@ describe('logout', () => {
   });
 });
 
+describe('own password', () => {
+  test('a staff member changes their password; other sessions end, this one goes on', async () => {
+    const pw = newPassword(env.db, 'tongxiang');
+    const c = await loginClient(srv, 'tongxiang', pw);
+    const other = await loginClient(srv, 'tongxiang', pw);
+    const form = await c.get('/admin/password');
+    assert.equal(form.status, 200);
+    assertPageBasics(form.text, '/admin/password');
+    const wrong = await c.post('/admin/password', { current: 'not-it-at-all', new: 'Zhongwen-2026-xyz', again: 'Zhongwen-2026-xyz' });
+    assert.equal(wrong.status, 403);
+    assert.match(textOf(wrong.text), /当前密码不正确/);
+    const weak = await c.post('/admin/password', { current: pw, new: '1234567890', again: '1234567890' });
+    assert.equal(weak.status, 400);
+    assert.match(textOf(weak.text), /不能全是数字/);
+    const mismatch = await c.post('/admin/password', { current: pw, new: 'Zhongwen-2026-xyz', again: 'Zhongwen-2026-abc' });
+    assert.equal(mismatch.status, 400);
+    assert.match(textOf(mismatch.text), /不一致/);
+    const ok = await c.post('/admin/password', { current: pw, new: 'Zhongwen-2026-xyz', again: 'Zhongwen-2026-xyz' });
+    assert.equal(ok.status, 200);
+    assert.match(textOf(ok.text), /密码已修改/);
+    assert.equal((await c.get(ADMIN_ITEMS)).status, 200, 'the session that changed it goes on');
+    assert.equal((await other.get(ADMIN_ITEMS)).status, 303, 'the other session ended');
+    assert.equal((await new Client(srv).tryLogin('tongxiang', pw)).status, 403, 'the old password is gone');
+    await loginClient(srv, 'tongxiang', 'Zhongwen-2026-xyz');
+    env.orgPassword = 'Zhongwen-2026-xyz';
+  });
+});
+
 describe('roles and agencies', () => {
   test('the demo user tongxiang (org admin) manages tongxiang-edu', async () => {
     const c = await loginClient(srv, 'tongxiang', env.orgPassword);
