@@ -590,6 +590,128 @@ int h_admin_attachment_delete(struct req *r)
 	return item_form(r, 200, &it, NULL, "附件已删除。");
 }
 
+/* ---- 公开类别 ---- */
+
+static int categories_page(struct req *r, int status, const char *error, const char *notice)
+{
+	struct tv *ctx = page_ctx(r, "公开类别"), *list, *parents;
+	struct category *cats, *tree;
+	int *depth;
+	size_t n;
+	int rc;
+
+	if ((rc = store_category_list(req_db(r), &r->arena, r->org.id, &cats, &n)) ||
+	    (rc = catalog_category_tree(&r->arena, cats, n, &tree, &depth)))
+		return server_error(r, rc);
+	tv_set_str(ctx, "error", error);
+	tv_set_str(ctx, "notice", notice);
+	list = tv_set_list(ctx, "categories");
+	parents = tv_set_list(ctx, "parents");
+	for (size_t i = 0; i < n; i++) {
+		struct tv *m = tv_list_push_map(list), *p = tv_list_push_map(parents);
+
+		tv_set_int(m, "id", tree[i].id);
+		tv_set_str(m, "name", tree[i].name);
+		tv_set_str(m, "article", tree[i].article);
+		tv_set_int(m, "sort", tree[i].sort);
+		tv_set_int(m, "count", tree[i].published);
+		tv_set_int(m, "depth", depth[i]);
+		tv_set_int(m, "parent_id", tree[i].parent_id);
+		/* each row's own parent choices, with its current parent selected */
+		{
+			struct tv *opts = tv_set_list(m, "options");
+
+			for (size_t j = 0; j < n; j++) {
+				struct tv *o;
+
+				if (tree[j].id == tree[i].id)
+					continue;
+				o = tv_list_push_map(opts);
+				tv_set_int(o, "id", tree[j].id);
+				tv_set_str(o, "name", tree[j].name);
+				tv_set_bool(o, "selected", tree[j].id == tree[i].parent_id);
+			}
+		}
+		tv_set_int(p, "id", tree[i].id);
+		tv_set_str(p, "name", tree[i].name);
+	}
+	return respond_html(r, status, "admin_categories", ctx);
+}
+
+int h_admin_categories(struct req *r)
+{
+	if (!req_can_or_respond(r, PERM_ADMIN))
+		return 0;
+	return categories_page(r, 200, NULL, NULL);
+}
+
+static int category_store(struct req *r, bool is_new)
+{
+	struct category c = {
+		.id = is_new ? 0 : r->id,
+		.org_id = r->org.id,
+		.name = param_str(r, "name"),
+		.article = param_str(r, "article"),
+		.parent_id = param_int(r, "parent_id", 0),
+		.sort = (int)param_int(r, "sort", 0),
+	};
+	const char *msg = NULL;
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_ADMIN))
+		return 0;
+	if (!is_new) {
+		struct category old;
+
+		rc = store_category_by_id(req_db(r), &r->arena, r->org.id, r->id, &old);
+		if (rc == ERR_NOT_FOUND)
+			return respond_error(r, 404, "没有这个公开类别。");
+		if (rc)
+			return server_error(r, rc);
+	}
+	if ((rc = catalog_category_check(req_db(r), &r->arena, &c, &msg)))
+		return rc == ERR_INVALID ? categories_page(r, 400, msg, NULL) : server_error(r, rc);
+	rc = is_new ? store_category_insert(req_db(r), &c) : store_category_update(req_db(r), &c);
+	if (rc == ERR_CONFLICT)
+		return categories_page(r, 409, "已有同名的类别。", NULL);
+	if (rc)
+		return server_error(r, rc);
+	log_info("category %lld %s by %s", c.id, is_new ? "added" : "changed", r->user.username);
+	return categories_page(r, 200, NULL, is_new ? "类别已添加。" : "类别已保存。");
+}
+
+int h_admin_category_add(struct req *r)
+{
+	return category_store(r, true);
+}
+
+int h_admin_category_save(struct req *r)
+{
+	return category_store(r, false);
+}
+
+int h_admin_category_delete(struct req *r)
+{
+	int rc;
+
+	if (!req_can_or_respond(r, PERM_ADMIN))
+		return 0;
+	if ((rc = db_begin(req_db(r))))
+		return server_error(r, rc);
+	rc = store_category_delete(req_db(r), r->org.id, r->id);
+	if (rc) {
+		db_rollback(req_db(r));
+		if (rc == ERR_NOT_FOUND)
+			return respond_error(r, 404, "没有这个公开类别。");
+		if (rc == ERR_CONFLICT)
+			return categories_page(r, 409, "该类别下还有信息或下级类别，不能删除。", NULL);
+		return server_error(r, rc);
+	}
+	if ((rc = db_commit(req_db(r))))
+		return server_error(r, rc);
+	return categories_page(r, 200, NULL, "类别已删除。");
+}
+
 /* ---- 指南 ---- */
 
 int h_admin_guide(struct req *r)

@@ -77,14 +77,17 @@ int h_static(struct req *r)
 	return respond_bytes(r, 200, static_type(name), (const char *)a->data, a->len, "public, max-age=3600");
 }
 
-/* Categories of the org with counts, into ctx.categories. */
+/* Categories of the org in tree order with counts, into ctx.categories. */
 static int put_categories(struct req *r, struct tv *ctx, long long selected, struct category **cats, size_t *ncat)
 {
 	struct tv *list = tv_set_list(ctx, "categories");
+	struct category *flat;
+	int *depth;
 	long long total = 0;
 	int rc;
 
-	if ((rc = store_category_list(req_db(r), &r->arena, r->org.id, cats, ncat)))
+	if ((rc = store_category_list(req_db(r), &r->arena, r->org.id, &flat, ncat)) ||
+	    (rc = catalog_category_tree(&r->arena, flat, *ncat, cats, &depth)))
 		return rc;
 	for (size_t i = 0; i < *ncat; i++) {
 		struct tv *m = tv_list_push_map(list);
@@ -94,6 +97,7 @@ static int put_categories(struct req *r, struct tv *ctx, long long selected, str
 		tv_set_str(m, "article", (*cats)[i].article);
 		tv_set_int(m, "count", (*cats)[i].published);
 		tv_set_bool(m, "selected", (*cats)[i].id == selected);
+		tv_set_bool(m, "child", depth[i] > 0);
 		total += (*cats)[i].published;
 	}
 	tv_set_int(ctx, "total_published", total);

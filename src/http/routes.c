@@ -33,6 +33,10 @@ static const struct param_spec p_item_form[] = {
 	INT("version", 1, 1LL << 40), END
 };
 static const struct param_spec p_item_action[] = { STR("csrf", 64), STR("action", 16), END };
+static const struct param_spec p_category[] = {
+	STR("csrf", 64), STR("name", 50), STR("article", 50), INT("parent_id", 0, 1LL << 53), INT("sort", 0, 1000000),
+	END
+};
 static const struct param_spec p_guide[] = { STR("csrf", 64), TEXT("guide_md", 200000), END };
 static const struct param_spec p_api_items[] = {
 	{ "q", P_QUERY, 0, 0, 100 }, STR("category", 64), INT("year", 1900, 2999), PAGE,
@@ -69,6 +73,10 @@ const struct route routes[] = {
 	{ M_POST, "/admin/o/{org}/items/{id}/files", h_admin_upload, R_STAFF | R_ORG | R_CSRF | R_UPLOAD, p_csrf },
 	{ M_POST, "/admin/o/{org}/items/{id}/files/{id2}/delete", h_admin_attachment_delete,
 	  R_STAFF | R_ORG | R_CSRF, p_csrf },
+	{ M_GET | M_HEAD, "/admin/o/{org}/categories", h_admin_categories, R_STAFF | R_ORG, NULL },
+	{ M_POST, "/admin/o/{org}/categories", h_admin_category_add, R_STAFF | R_ORG | R_CSRF, p_category },
+	{ M_POST, "/admin/o/{org}/categories/{id}", h_admin_category_save, R_STAFF | R_ORG | R_CSRF, p_category },
+	{ M_POST, "/admin/o/{org}/categories/{id}/delete", h_admin_category_delete, R_STAFF | R_ORG | R_CSRF, p_csrf },
 	{ M_GET | M_HEAD, "/admin/o/{org}/guide", h_admin_guide, R_STAFF | R_ORG, NULL },
 	{ M_POST, "/admin/o/{org}/guide", h_admin_guide_save, R_STAFF | R_ORG | R_CSRF, p_guide },
 	/* JSON API */

@@ -233,3 +233,52 @@ int store_category_by_id(struct db *db, struct arena *a, long long org_id, long 
 {
 	return cat_one(db, a, sql_cat_by_id, org_id, NULL, id, out);
 }
+
+static const char sql_cat_update[] =
+	"UPDATE categories SET name = $3, article = $4, parent_id = $5, sort = $6 WHERE org_id = $1 AND id = $2";
+static const char sql_cat_counts_clear[] =
+	"DELETE FROM item_counts WHERE org_id = $1 AND category_id = $2 AND n = 0";
+static const char sql_cat_delete[] = "DELETE FROM categories WHERE org_id = $1 AND id = $2";
+
+int store_category_update(struct db *db, const struct category *c)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_cat_update, &st)))
+		return rc;
+	db_bind_int(st, 1, c->org_id);
+	db_bind_int(st, 2, c->id);
+	db_bind_text(st, 3, c->name);
+	db_bind_text(st, 4, c->article ? c->article : "");
+	if (c->parent_id)
+		db_bind_int(st, 5, c->parent_id);
+	else
+		db_bind_null(st, 5);
+	db_bind_int(st, 6, c->sort);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
+}
+
+int store_category_delete(struct db *db, long long org_id, long long id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	/* rows of item_counts that count nothing may go with the category;
+	 * items, or counts above zero, keep it (foreign keys) */
+	if ((rc = db_prep(db, sql_cat_counts_clear, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, id);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	if ((rc = db_prep(db, sql_cat_delete, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, id);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
+}

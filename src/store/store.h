@@ -49,6 +49,10 @@ int store_category_insert(struct db *db, struct category *c);
 int store_category_list(struct db *db, struct arena *a, long long org_id, struct category **out, size_t *n);
 int store_category_by_name(struct db *db, struct arena *a, long long org_id, const char *name, struct category *out);
 int store_category_by_id(struct db *db, struct arena *a, long long org_id, long long id, struct category *out);
+/* Rename, re-parent or re-order a category of org c->org_id. */
+int store_category_update(struct db *db, const struct category *c);
+/* Delete a category without items (ERR_CONFLICT when items use it). */
+int store_category_delete(struct db *db, long long org_id, long long id);
 
 /* ---- catalog items ---- */
 struct item {

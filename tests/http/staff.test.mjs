@@ -583,6 +583,62 @@ describe('logout', () => {
   });
 });
 
+describe('公开类别 (a configurable tree)', () => {
+  const CATS = `/admin/o/${ORG}/categories`;
+  /** The id of the category called name, from its edit form on the categories page. */
+  const idOf = (html, name) => {
+    for (const form of html.split('<form class="catedit"').slice(1)) {
+      const action = form.match(/^ method="post" action="\/admin\/o\/[^/]+\/categories\/(\d+)"/);
+      const value = form.match(/name="name" value="([^"]*)"/);
+      if (action && value && value[1] === name) return Number(action[1]);
+    }
+    return null;
+  };
+
+  test('add a sub-category, see it in the public catalog, rename it, and refuse cycles and duplicates', async () => {
+    const page = await admin.get(CATS);
+    assert.equal(page.status, 200);
+    assertPageBasics(page.text, CATS);
+    const parent = idOf(page.text, '重点领域信息');
+    assert.ok(parent, 'the default category 重点领域信息 is listed');
+    const add = await admin.post(CATS, { name: '义务教育招生', article: '第二十条第（十一）项', parent_id: parent, sort: 5 });
+    assert.equal(add.status, 200);
+    assert.match(textOf(add.text), /类别已添加/);
+    const child = idOf(add.text, '义务教育招生');
+    assert.ok(child);
+    const pub = await srv.get(`/o/${ORG}/catalog`);
+    assert.match(pub.text, new RegExp(`<li class="child"><a href="/o/${ORG}/catalog\\?category=${child}"`), 'shown as a child in the public catalog');
+    // a parent cannot become its own descendant
+    const cycle = await admin.post(`${CATS}/${parent}`, { name: '重点领域信息', article: '', parent_id: child, sort: 80 });
+    assert.equal(cycle.status, 400);
+    assert.match(textOf(cycle.text), /不能是它自己或它的下级/);
+    const dup = await admin.post(CATS, { name: '政策文件', parent_id: 0 });
+    assert.equal(dup.status, 409);
+    assert.match(textOf(dup.text), /同名/);
+    const empty = await admin.post(CATS, { name: '   ', parent_id: 0 });
+    assert.equal(empty.status, 400);
+    const renamed = await admin.post(`${CATS}/${child}`, { name: '招生入学', article: '第二十条第（十一）项', parent_id: parent, sort: 5 });
+    assert.equal(renamed.status, 200);
+    assert.ok(idOf(renamed.text, '招生入学'));
+    // an empty category can be deleted; one with items cannot
+    const del = await admin.post(`${CATS}/${child}/delete`, {});
+    assert.equal(del.status, 200);
+    assert.equal(idOf(del.text, '招生入学'), null);
+    const busy = await admin.post(`${CATS}/${parent}/delete`, {});
+    assert.equal(busy.status, 409);
+    assert.match(textOf(busy.text), /不能删除/);
+  });
+
+  test('an editor of another agency cannot see or change these categories', async () => {
+    const r = await admin.get(CATS);
+    const parent = idOf(r.text, '政策文件');
+    const other = new Client(srv);
+    await other.get('/admin/login');
+    const denied = await other.post(`${CATS}/${parent}`, { name: 'x', parent_id: 0 });
+    assert.ok(denied.status === 403 || denied.status === 303, `anonymous: ${denied.status}`);
+  });
+});
+
 describe('own password', () => {
   test('a staff member changes their password; other sessions end, this one goes on', async () => {
     const pw = newPassword(env.db, 'tongxiang');

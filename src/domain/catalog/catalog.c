@@ -202,6 +202,90 @@ int catalog_create_default_categories(struct db *db, long long org_id)
 	return 0;
 }
 
+int catalog_category_check(struct db *db, struct arena *a, struct category *c, const char **msg)
+{
+	struct str name = str_trim(str_c(c->name));
+	long long p = c->parent_id;
+	int rc, guard = 0;
+
+	if (name.n == 0 || utf8_len(name.p, name.n) > 50 || !utf8_valid(name.p, name.n)) {
+		*msg = "类别名称须为 1 到 50 个字。";
+		return ERR_INVALID;
+	}
+	for (size_t i = 0; i < name.n; i++)
+		if ((unsigned char)name.p[i] < 0x20) {
+			*msg = "类别名称不能包含控制字符。";
+			return ERR_INVALID;
+		}
+	if (!(c->name = arena_strndup(a, name.p, name.n)))
+		return ERR_NOMEM;
+	if (c->article && utf8_len(c->article, strlen(c->article)) > 50) {
+		*msg = "依据条款过长（不超过 50 字）。";
+		return ERR_INVALID;
+	}
+	/* walk up from the new parent: it must exist in the org, and the
+	 * category itself must not be met on the way (no cycles) */
+	while (p) {
+		struct category up;
+
+		if (c->id && p == c->id) {
+			*msg = "上级类别不能是它自己或它的下级类别。";
+			return ERR_INVALID;
+		}
+		rc = store_category_by_id(db, a, c->org_id, p, &up);
+		if (rc == ERR_NOT_FOUND) {
+			*msg = "上级类别不存在。";
+			return ERR_INVALID;
+		}
+		if (rc)
+			return rc;
+		p = up.parent_id;
+		if (++guard > 64) {
+			*msg = "类别层级过深。";
+			return ERR_INVALID;
+		}
+	}
+	return 0;
+}
+
+/* Append the children of parent (in the input's order) and their subtrees. */
+static void tree_walk(const struct category *in, size_t n, long long parent, int d, struct category *out,
+		      int *depth, size_t *k, bool *used)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (used[i] || in[i].parent_id != parent)
+			continue;
+		used[i] = true;
+		out[*k] = in[i];
+		depth[*k] = d;
+		(*k)++;
+		tree_walk(in, n, in[i].id, d + 1, out, depth, k, used);
+	}
+}
+
+int catalog_category_tree(struct arena *a, const struct category *in, size_t n, struct category **out,
+			  int **depth)
+{
+	struct category *o = arena_alloc(a, (n ? n : 1) * sizeof(*o));
+	int *d = arena_alloc(a, (n ? n : 1) * sizeof(*d));
+	bool *used = arena_zalloc(a, n ? n : 1);
+	size_t k = 0;
+
+	if (!o || !d || !used)
+		return ERR_NOMEM;
+	tree_walk(in, n, 0, 0, o, d, &k, used);
+	/* a category whose parent is missing still shows, at the top level */
+	for (size_t i = 0; i < n; i++)
+		if (!used[i]) {
+			used[i] = true;
+			o[k] = in[i];
+			d[k++] = 0;
+		}
+	*out = o;
+	*depth = d;
+	return 0;
+}
+
 /* ---- items ---- */
 
 static bool one_of(const char *s, const char *const *set)

@@ -11,6 +11,7 @@ struct arena;
 struct db;
 struct item;
 struct org;
+struct category;
 
 /* ---- 文号 ---- */
 enum docno_warn {
@@ -41,6 +42,15 @@ struct category_default {
 };
 extern const struct category_default catalog_default_categories[];
 extern const size_t catalog_default_categories_n;
+/* Check a category before it is stored: a name (1-50 characters, no
+ * control characters), an article of at most 50, and a parent of the same
+ * org that is neither the category itself nor below it. ERR_INVALID with a
+ * Chinese *msg. */
+int catalog_category_check(struct db *db, struct arena *a, struct category *c, const char **msg);
+/* The categories in tree order (each parent followed by its children, by
+ * sort), with each one's depth (0 for a top-level one) in depth[i]. */
+int catalog_category_tree(struct arena *a, const struct category *in, size_t n, struct category **out,
+			  int **depth);
 /* Create the default category tree of a new org (inside the caller's tx). */
 int catalog_create_default_categories(struct db *db, long long org_id);
 
