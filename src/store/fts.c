@@ -44,6 +44,7 @@
 #include "fts.h"
 
 #include <stdbool.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -449,6 +450,127 @@ static void gk_titlehit(const Fts5ExtensionApi *api, Fts5Context *fts,
 		sqlite3_result_int(sctx, 0);
 }
 
+/* gk_bm25(tbl, w0, w1, ...): FTS5's bm25() (k1 = 1.2, b = 0.75, column
+ * weights as arguments, lower is better) with two differences that keep a
+ * search's cost bounded on a large index:
+ *  - a phrase's document frequency (for its IDF) is counted only when the
+ *    phrase first occurs in a column of non-zero weight, so the filter
+ *    phrases of the scope column (weight 0, every item matches "o<org>")
+ *    are never counted;
+ *  - the count stops at BM25_DF_CAP documents. bm25() walks the whole
+ *    doclist of every phrase, which for a common term of a million items
+ *    costs tens of milliseconds. Past the cap the IDF is that of the cap:
+ *    very common terms weigh a little more than bm25() would give them.
+ */
+#define BM25_DF_CAP 20000
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+struct bm25_q {
+	int nphrase;
+	double avgdl;
+	double nrow;
+	double *idf;     /* per phrase; < 0 until counted */
+};
+
+static int bm25_count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ud)
+{
+	long long *n = ud;
+
+	(void)api;
+	(void)fts;
+	return ++*n >= BM25_DF_CAP ? SQLITE_DONE : SQLITE_OK;
+}
+
+static void bm25_q_free(void *p)
+{
+	struct bm25_q *q = p;
+
+	if (q)
+		sqlite3_free(q->idf);
+	sqlite3_free(q);
+}
+
+static int bm25_q_get(const Fts5ExtensionApi *api, Fts5Context *fts, struct bm25_q **out)
+{
+	struct bm25_q *q = api->xGetAuxdata(fts, 0);
+	sqlite3_int64 nrow = 0, ntok = 0;
+	int rc;
+
+	if (q) {
+		*out = q;
+		return SQLITE_OK;
+	}
+	q = sqlite3_malloc(sizeof(*q));
+	if (!q)
+		return SQLITE_NOMEM;
+	q->nphrase = api->xPhraseCount(fts);
+	q->idf = sqlite3_malloc64(sizeof(double) * (size_t)(q->nphrase > 0 ? q->nphrase : 1));
+	if (!q->idf) {
+		sqlite3_free(q);
+		return SQLITE_NOMEM;
+	}
+	for (int i = 0; i < q->nphrase; i++)
+		q->idf[i] = -1.0;
+	if ((rc = api->xRowCount(fts, &nrow)) == SQLITE_OK)
+		rc = api->xColumnTotalSize(fts, -1, &ntok);
+	q->nrow = (double)(nrow > 0 ? nrow : 1);
+	q->avgdl = (double)ntok / q->nrow;
+	if (q->avgdl <= 0)
+		q->avgdl = 1;
+	if (rc == SQLITE_OK)
+		rc = api->xSetAuxdata(fts, q, bm25_q_free);
+	else
+		bm25_q_free(q);
+	if (rc == SQLITE_OK)
+		*out = q;
+	return rc;
+}
+
+static void gk_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *sctx, int nval,
+		    sqlite3_value **val)
+{
+	struct bm25_q *q = NULL;
+	double freq[64] = { 0 }, score = 0, dl;
+	int ninst = 0, dlen = 0, rc;
+
+	if ((rc = bm25_q_get(api, fts, &q)) == SQLITE_OK)
+		rc = api->xInstCount(fts, &ninst);
+	for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
+		int ph, col, off;
+		double w;
+
+		if ((rc = api->xInst(fts, i, &ph, &col, &off)) != SQLITE_OK)
+			break;
+		w = col < nval ? sqlite3_value_double(val[col]) : 1.0;
+		if (w != 0.0 && ph < 64)
+			freq[ph] += w;
+	}
+	if (rc == SQLITE_OK)
+		rc = api->xColumnSize(fts, -1, &dlen);
+	dl = (double)dlen;
+	for (int ph = 0; rc == SQLITE_OK && ph < q->nphrase && ph < 64; ph++) {
+		if (freq[ph] == 0)
+			continue;
+		if (q->idf[ph] < 0) {
+			long long n = 0;
+
+			rc = api->xQueryPhrase(fts, ph, &n, bm25_count_cb);
+			if (rc == SQLITE_DONE)
+				rc = SQLITE_OK;
+			q->idf[ph] = log((q->nrow - (double)n + 0.5) / ((double)n + 0.5));
+			if (q->idf[ph] <= 0)
+				q->idf[ph] = 1e-6;
+		}
+		score += q->idf[ph] * (freq[ph] * (BM25_K1 + 1)) /
+			 (freq[ph] + BM25_K1 * (1 - BM25_B + BM25_B * dl / q->avgdl));
+	}
+	if (rc != SQLITE_OK)
+		sqlite3_result_error_code(sctx, rc);
+	else
+		sqlite3_result_double(sctx, -score);
+}
+
 /* gk_snippet() and gk_highlight(): snippet() and highlight() for
  * overlapping tokens. The built-in ones (SQLite 3.40) assume a token starts
  * after the previous one ended; with bigrams, two matches at adjacent
@@ -781,6 +903,8 @@ int fts_register(struct sqlite3 *db, struct fts_ctx *ctx)
 	rc = api->xCreateTokenizer(api, FTS_TOKENIZER, ctx, &gk, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, "gk_titlehit", NULL, gk_titlehit, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, "gk_bm25", NULL, gk_bm25, NULL);
 	if (rc == SQLITE_OK)
 		rc = api->xCreateFunction(api, "gk_snippet", NULL, gk_snippet, NULL);
 	if (rc == SQLITE_OK)

@@ -44,10 +44,14 @@
  * rarer terms (tests/unit/store/test_fts.c shows such a case). Sort first by
  * gk_titlehit(items_fts), which is 1 when any query phrase occurs in
  * column 0 or 1 (title, 文号) and 0 otherwise (give column numbers as extra
- * arguments to choose others: gk_titlehit(items_fts, 0, 1)), then by bm25.
- * The ORDER BY to use is FTS_ORDER_BY below. Ranking costs about 1-3 us per
- * matching row (all matches are scored before LIMIT), so a query that
- * matches 10,000 items takes 10-30 ms.
+ * arguments to choose others: gk_titlehit(items_fts, 0, 1)), then by
+ * gk_bm25(items_fts, w0, w1, ...): bm25() with the document frequency of a
+ * phrase counted only for phrases that occur in weighted columns, and only
+ * up to 20,000 documents (bm25() walks each phrase's whole doclist once per
+ * query: tens of milliseconds for a common term, or for the filter phrases
+ * of a scope column that every row matches). The ORDER BY to use is
+ * FTS_ORDER_BY below. All matches are scored before LIMIT, about 2-4 us
+ * each: bound the set ranked (src/store/item.c ranks the newest matches).
  *
  * Highlighting: use gk_highlight() and gk_snippet() (same arguments as
  * FTS5's highlight() and snippet()), not the built-in ones. With
@@ -74,7 +78,7 @@ struct fts_ctx;
 
 /* ORDER BY clause for a MATCH over items_fts(title, doc_no, body). */
 #define FTS_ORDER_BY \
-	"gk_titlehit(items_fts) DESC, bm25(items_fts, 10.0, 10.0, 1.0)"
+	"gk_titlehit(items_fts) DESC, gk_bm25(items_fts, 10.0, 10.0, 1.0, 0.0)"
 
 /* Markers to pass to gk_snippet() / gk_highlight() for fts_snippet_html():
  * gk_snippet(items_fts, 2, char(1), char(2), '…', 24). */

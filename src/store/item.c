@@ -399,7 +399,7 @@ int store_item_list(struct db *db, struct arena *a, const struct item_filter *f,
  * first, then BM25) runs over the newest SEARCH_WINDOW matches, so that a
  * query matching most of a million items costs the same as one matching
  * a few thousand: beyond the window, newer information ranks first. */
-#define SEARCH_WINDOW 5000
+#define SEARCH_WINDOW 2000
 #define SEARCH_COUNT_CAP 10000
 
 static const char sql_search_count[] =
