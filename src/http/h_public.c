@@ -11,6 +11,7 @@
 #include "http/http.h"
 #include "http/view.h"
 #include "render/html.h"
+#include "render/htmlcache.h"
 #include "render/markdown.h"
 #include "render/tmpl.h"
 #include "store/fts.h"
@@ -225,8 +226,12 @@ static int item_ctx(struct req *r, struct tv *ctx, const struct item *it)
 	tv_set_str(m, "validity_on", it->validity_on);
 	tv_set_str(m, "summary", it->summary);
 	tv_set_int(m, "views", it->views);
-	if ((rc = markdown_to_html(&r->arena, it->body_md, strlen(it->body_md), &body)))
-		return rc;
+	/* an item's version changes with every edit, so a cached body is current */
+	if (!htmlcache_get(r->app->bodies, it->id, it->version, &r->arena, &body)) {
+		if ((rc = markdown_to_html(&r->arena, it->body_md, strlen(it->body_md), &body)))
+			return rc;
+		htmlcache_put(r->app->bodies, it->id, it->version, body);
+	}
 	tv_set_html(m, "body", body);
 	if ((rc = store_attachment_list(req_db(r), &r->arena, r->org.id, it->id, &atts, &na)))
 		return rc;

@@ -28,6 +28,7 @@ struct app {
 	const char *files_dir;
 	long long max_upload;
 	struct view_batch *views;     /* item page views, written in batches */
+	struct htmlcache *bodies;     /* rendered item bodies by (id, version) */
 	const char *dummy_hash;       /* checked for unknown users: same time as a real check */
 };
 

@@ -25,6 +25,7 @@
 #include "domain/catalog/views.h"
 #include "http/http.h"
 #include "render/html.h"
+#include "render/htmlcache.h"
 #include "render/tmpl.h"
 #include "store/db.h"
 #include "store/fts.h"
@@ -958,7 +959,7 @@ int http_serve(const struct serve_opts *o)
 		goto out;
 	if ((rc = db_pool_open(o->db_path, &(struct db_opts){ .fts = app.fts }, threads + 2, &app.pool)))
 		goto out;
-	if ((rc = view_batch_new(&app.views)))
+	if ((rc = view_batch_new(&app.views)) || (rc = htmlcache_new(4096, &app.bodies)))
 		goto out;
 	pthread_mutex_init(&fl.mu, NULL);
 	pthread_cond_init(&fl.cv, NULL);
@@ -973,7 +974,7 @@ int http_serve(const struct serve_opts *o)
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &app,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 			     MHD_OPTION_END);
 	if (!d) {
@@ -1000,6 +1001,7 @@ out:
 		pthread_join(flusher, NULL);
 	}
 	view_batch_free(app.views);
+	htmlcache_free(app.bodies);
 	arena_release(&app.arena);
 	db_pool_close(app.pool);
 	fts_ctx_free(app.fts);
