@@ -41,6 +41,7 @@ int cli_user(const struct cli *c, int argc, char **argv);
 int cli_import(const struct cli *c, int argc, char **argv);
 int cli_backup(const struct cli *c, int argc, char **argv);
 int cli_version(const struct cli *c, int argc, char **argv);
+int cli_calendar(const struct cli *c, int argc, char **argv);
 
 /* ---- messages ---- */
 /* Print "gongkai: <message>" on stderr; returns CLI_FAIL. */
@@ -85,6 +86,13 @@ int cli_db_require(const struct cli *c);
 int cli_db_open(const struct cli *c, bool migrate, struct db **db, struct fts_ctx **fts, int *applied);
 void cli_db_close(struct db *db, struct fts_ctx *fts);
 
+/* The data directory that holds the file probe (a path relative to it,
+ * e.g. "cn-calendar.tsv"): $GONGKAI_DATA when set (and then only it), else
+ * the first of ./data, the executable's ../data and /usr/share/gongkai.
+ * *out is static or arena memory. ERR_NOT_FOUND (not reported: the caller
+ * says what is missing). */
+int cli_data_dir(struct arena *a, const char *probe, const char **out);
+
 /* "YYYY-MM-DDTHH:MM:SSZ" now (21 bytes room). */
 void cli_now(char out[21]);
 
@@ -121,5 +129,14 @@ int cli_user_create(struct db *db, struct arena *a, const struct org *org, const
  * its line number and returns CLI_FAIL: the caller rolls back, so nothing is
  * imported. *count gets the rows imported. */
 int cli_import_tsv(struct db *db, const struct org *org, FILE *f, const char *name, long long *count);
+
+/* ---- calendar ---- */
+/* Load the shipped national calendar (cn-calendar.tsv of the data
+ * directory) into org when it covers no year yet, inside the caller's
+ * transaction. *summary gets a line saying what was loaded (arena memory),
+ * or NULL when nothing was: the org had a calendar, or no data file was
+ * found (then a note is printed on stderr, not an error). Returns 0 or
+ * CLI_FAIL (reported: unreadable or bad file, database). */
+int cli_calendar_seed(struct db *db, struct arena *a, long long org_id, const char **summary);
 
 #endif

@@ -3,10 +3,12 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -228,6 +230,53 @@ void cli_db_close(struct db *db, struct fts_ctx *fts)
 	db_close(db);
 	if (fts)
 		fts_ctx_free(fts);
+}
+
+/* ---- data directory ---- */
+
+static bool dir_has(const char *dir, const char *probe)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, probe) >= (int)sizeof(path))
+		return false;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int cli_data_dir(struct arena *a, const char *probe, const char **out)
+{
+	const char *env = getenv("GONGKAI_DATA");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env) {
+		if (!dir_has(env, probe))
+			return ERR_NOT_FOUND;
+		*out = env;
+		return 0;
+	}
+	if (dir_has("data", probe)) {
+		*out = "data";
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			*out = arena_printf(a, "%s/../data", exe);
+			if (*out && dir_has(*out, probe))
+				return 0;
+		}
+	}
+	if (dir_has("/usr/share/gongkai", probe)) {
+		*out = "/usr/share/gongkai";
+		return 0;
+	}
+	return ERR_NOT_FOUND;
 }
 
 void cli_now(char out[21])

@@ -7,13 +7,10 @@
 #include "cli/cli.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -27,51 +24,15 @@
 #define DEMO_ADMIN "tongxiang"
 #define SMALL_FILE_MAX (1024 * 1024)
 
-static bool is_dir_with_demo(const char *dir)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	if (snprintf(path, sizeof(path), "%s/" DEMO_SUBDIR "/org.tsv", dir) >= (int)sizeof(path))
-		return false;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The data directory: $GONGKAI_DATA, else ./data, else the executable's
- * ../data, else /usr/share/gongkai; the first that holds the demo. *out is
- * arena memory. */
+/* The data directory that holds the demo (see cli_data_dir). */
 static int find_data_dir(struct arena *a, const char **out)
 {
 	const char *env = getenv("GONGKAI_DATA");
-	char exe[PATH_MAX];
-	ssize_t n;
 
-	if (env && *env) {
-		if (!is_dir_with_demo(env))
-			return cli_fail("GONGKAI_DATA=%s 下没有演示数据（%s/org.tsv）", env, DEMO_SUBDIR);
-		*out = env;
+	if (cli_data_dir(a, DEMO_SUBDIR "/org.tsv", out) == 0)
 		return 0;
-	}
-	if (is_dir_with_demo("data")) {
-		*out = "data";
-		return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/'))) {
-			*slash = '\0';
-			*out = arena_printf(a, "%s/../data", exe);
-			if (*out && is_dir_with_demo(*out))
-				return 0;
-		}
-	}
-	if (is_dir_with_demo("/usr/share/gongkai")) {
-		*out = "/usr/share/gongkai";
-		return 0;
-	}
+	if (env && *env)
+		return cli_fail("GONGKAI_DATA=%s 下没有演示数据（%s/org.tsv）", env, DEMO_SUBDIR);
 	return cli_fail("找不到演示数据目录（可设置环境变量 GONGKAI_DATA）");
 }
 

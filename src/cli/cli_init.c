@@ -1,5 +1,6 @@
 /* cli_init.c - `gongkai init`: create or upgrade the database, the platform
- * org and the first system administrator. Idempotent: every step checks
+ * org, its national working-day calendar (data/cn-calendar.tsv, when it has
+ * none yet) and the first system administrator. Idempotent: every step checks
  * first, so a second run changes nothing and says so. */
 #include "cli/cli.h"
 
@@ -67,7 +68,7 @@ int cli_init(const struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *admin = "admin", *org_name = NULL, *org_slug = NULL, *org_code = NULL;
-	const char *password = NULL;
+	const char *password = NULL, *calendar = NULL;
 	bool made_platform = false, made_agency = false;
 	struct arena a;
 	struct db *db = NULL;
@@ -147,6 +148,8 @@ int cli_init(const struct cli *c, int argc, char **argv)
 	}
 	if (users == 0 && cli_user_create(db, &a, &platform, admin, "系统管理员", "sysadmin", NULL, now, &password))
 		goto out;
+	if (cli_calendar_seed(db, &a, platform.id, &calendar))
+		goto out;
 	if (org_slug && ensure_agency(db, &a, org_name, org_slug, org_code, now, &made_agency))
 		goto out;
 	if (db_commit(db)) {
@@ -159,11 +162,13 @@ int cli_init(const struct cli *c, int argc, char **argv)
 		printf("已创建平台机构：%s（%s）\n", PLATFORM_NAME, PLATFORM_SLUG);
 	if (password)
 		printf("初始管理员：%s  一次性密码：%s（请登录后修改）\n", admin, password);
+	if (calendar)
+		printf("已载入全国工作日历：%s\n", calendar);
 	if (made_agency)
 		printf("已创建机构：%s（%s），含默认公开类别\n", org_name, org_slug);
 	else if (org_slug)
 		printf("机构 %s 已存在，未做改动\n", org_slug);
-	if (!applied && !made_platform && !password && !made_agency)
+	if (!applied && !made_platform && !password && !calendar && !made_agency)
 		printf("数据库 %s 已初始化，未做改动\n", c->db_path);
 	rc = CLI_OK;
 out:

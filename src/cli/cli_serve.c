@@ -9,7 +9,11 @@
 #include <sys/stat.h>
 
 #include "core/arena.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "core/log.h"
 #include "core/str.h"
+#include "domain/calendar/calendar.h"
 #include "http/server.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -36,6 +40,24 @@ static bool listen_valid(const char *s)
 		return host_n > 2 && s[host_n - 1] == ']' && memchr(s + 1, ']', host_n - 2) == NULL;
 	/* a bare IPv6 address would be ambiguous; spaces are never valid */
 	return memchr(s, ':', host_n) == NULL && strcspn(s, " \t[]/") >= host_n;
+}
+
+/* Say in the log when the national calendar lacks this year or the next:
+ * a deadline falling there cannot be computed, and must not be guessed. */
+static void warn_calendar(struct db *db, struct arena *a)
+{
+	struct calendar cal;
+	struct org platform;
+	const char *msg = NULL;
+	int rc;
+
+	if ((rc = store_org_platform(db, a, &platform)) || (rc = calendar_load(db, a, platform.id, &cal)) ||
+	    (rc = calendar_coverage_warning(&cal, a, date_today_cn(), &msg))) {
+		log_warn("calendar: 无法读取工作日历（%s），期限无法计算", err_name(rc));
+		return;
+	}
+	if (msg)
+		log_warn("calendar: %s", msg);
 }
 
 /* The attachment directory: created when absent. */
@@ -107,6 +129,7 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		goto out;
 	if (store_user_count(db, &users) == 0 && users == 0)
 		fprintf(stderr, "gongkai: 提示：数据库中还没有用户，请先运行 gongkai init 创建管理员\n");
+	warn_calendar(db, &a);
 	/* the server opens its own connections */
 	cli_db_close(db, fts);
 	db = NULL;

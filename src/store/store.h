@@ -195,4 +195,23 @@ int store_session_get(struct db *db, struct arena *a, const char *token_hash, co
 int store_session_delete(struct db *db, const char *token_hash);
 int store_session_delete_user(struct db *db, long long user_id);
 
+/* ==== working-day calendar (工作日历) ====
+ * The days an org's calendar lists (days off and adjusted working days) and
+ * the years it covers; the rules are in domain/calendar. */
+struct calendar_day {
+	const char *day;   /* YYYY-MM-DD */
+	const char *kind;  /* "off" or "work" */
+	const char *name;  /* the holiday, e.g. 国庆节 */
+};
+/* Replace org's calendar for the ny years: delete its listed days in those
+ * years, insert days (n of them, each in one of those years) and mark the
+ * years covered. Other years are untouched. Must run inside the caller's
+ * transaction, which a failure leaves to roll back. */
+int store_calendar_replace(struct db *db, long long org_id, const int *years, size_t ny,
+			   const struct calendar_day *days, size_t n);
+/* All listed days of org, by day; *out is an arena array of *n. */
+int store_calendar_days(struct db *db, struct arena *a, long long org_id, struct calendar_day **out, size_t *n);
+/* The years org's calendar covers, ascending; *out is an arena array of *n. */
+int store_calendar_years(struct db *db, struct arena *a, long long org_id, int **out, size_t *n);
+
 #endif
