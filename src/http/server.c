@@ -178,6 +178,30 @@ int respond_error(struct req *r, int status, const char *msg)
 	}
 }
 
+/* Staff see when this year or next has no holiday data: deadlines that
+ * fall there cannot be computed (NULL when both are covered). */
+static const char *calendar_warning(struct req *r)
+{
+	struct org platform;
+	int *years, y, m, d;
+	size_t n;
+	bool have[2] = { false, false };
+
+	if (store_org_platform(req_db(r), &r->arena, &platform) ||
+	    store_calendar_years(req_db(r), &r->arena, platform.id, &years, &n))
+		return "无法读取工作日历。";
+	date_to_ymd(date_today_cn(), &y, &m, &d);
+	for (size_t i = 0; i < n; i++)
+		if (years[i] == y || years[i] == y + 1)
+			have[years[i] - y] = true;
+	if (have[0] && have[1])
+		return NULL;
+	return arena_printf(&r->arena, "工作日历缺少 %s%s%s 年的节假日安排，落在其中的期限无法计算。"
+			    "请在国务院办公厅公布后用 gongkai calendar import 导入。",
+			    have[0] ? "" : arena_printf(&r->arena, "%d", y), !have[0] && !have[1] ? "、" : "",
+			    have[1] ? "" : arena_printf(&r->arena, "%d", y + 1));
+}
+
 struct tv *page_ctx(struct req *r, const char *title)
 {
 	struct tv *ctx = tv_map(&r->arena);
@@ -193,6 +217,10 @@ struct tv *page_ctx(struct req *r, const char *title)
 	}
 	if (r->staff) {
 		struct tv *u = tv_set_map(ctx, "staff");
+		const char *warn = calendar_warning(r);
+
+		if (warn)
+			tv_set_str(ctx, "calendar_warning", warn);
 
 		tv_set_str(u, "username", r->user.username);
 		tv_set_str(u, "display_name", *r->user.display_name ? r->user.display_name : r->user.username);

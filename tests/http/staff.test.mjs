@@ -746,3 +746,22 @@ describe('roles and agencies', () => {
     assert.equal((await ed.get(`/admin/o/${OTHER}/guide`)).status, 403);
   });
 });
+
+describe('working-day calendar', () => {
+  test('staff pages say which of this year and next lack holiday data', async () => {
+    const r = await admin.get(ADMIN_ITEMS);
+    assert.equal(r.status, 200);
+    const year = Number(new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 4));
+    // the shipped calendar ends in 2026
+    const missing = [year, year + 1].filter((y) => y > 2026);
+    const warn = r.text.match(/<p class="warning" role="note">([^<]*)<\/p>/);
+    if (missing.length === 0) {
+      assert.equal(warn, null, 'no warning while both years are covered');
+    } else {
+      assert.ok(warn, `a warning about ${missing.join('、')}`);
+      for (const y of missing) assert.match(warn[1], new RegExp(String(y)));
+    }
+    const pub = await srv.get(`/o/${ORG}/`);
+    assert.doesNotMatch(pub.text, /工作日历缺少/, 'the public never sees it');
+  });
+});
