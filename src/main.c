@@ -71,7 +71,7 @@ static const struct cmd cmds[] = {
 	  "  --password-stdin   从标准输入读取密码（一行）\n"
 	  "  --random           生成随机密码\n" DB_HELP },
 	{ "import", cli_import, "从 TSV 文件批量导入公开目录条目并发布",
-	  "用法：gongkai import --org SLUG FILE\n"
+	  "用法：gongkai import --org SLUG [--bulk] FILE\n"
 	  "\n"
 	  "从 FILE（- 为标准输入）导入机构 SLUG 的公开目录条目并发布，按发布日期\n"
 	  "顺序编索引号。全部导入或全部不导入：任一行有误则报告行号，不做改动。\n"
@@ -82,7 +82,9 @@ static const struct cmd cmds[] = {
 	  "取当天）；正文为 Markdown；各字段中 \\n 表示换行，\\\\ 表示反斜杠。\n"
 	  "\n"
 	  "选项：\n"
-	  "  --org SLUG         导入到哪个机构\n" DB_HELP },
+	  "  --org SLUG         导入到哪个机构\n"
+	  "  --bulk             大批量导入（如迁移旧系统的全部目录）：导入期间独占数据库\n"
+	  "                     （须先停止服务），最后一次性重建全文检索索引\n" DB_HELP },
 	{ "calendar", cli_calendar, "工作日历：导入节假日安排、计算期限到期日",
 	  "用法：gongkai calendar import FILE\n"
 	  "      gongkai calendar due DATE N\n"

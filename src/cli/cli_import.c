@@ -343,9 +343,11 @@ int cli_import(const struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "org", required_argument, NULL, 'o' },
+		{ "bulk", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *slug = NULL, *path, *name;
+	bool bulk = false, bulk_on = false;
 	struct arena a;
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
@@ -356,9 +358,12 @@ int cli_import(const struct cli *c, int argc, char **argv)
 
 	arena_init(&a, 0);
 	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", opts)) >= 0)
+	while ((o = cli_opt(c, argc, argv, "", opts)) >= 0) {
 		if (o == 'o')
 			slug = optarg;
+		else if (o == 'b')
+			bulk = true;
+	}
 	if (o != CLI_OPT_END) {
 		rc = cli_opt_exit(o);
 		goto out;
@@ -384,6 +389,13 @@ int cli_import(const struct cli *c, int argc, char **argv)
 	if ((rc = cli_db_open(c, true, &db, &fts, NULL)))
 		goto out;
 	rc = CLI_FAIL;
+	if (bulk) {
+		if (db_bulk_mode(db, true)) {
+			cli_fail("批量导入需要独占数据库：请先停止使用该数据库的服务（gongkai serve）");
+			goto out;
+		}
+		bulk_on = true;
+	}
 	if (db_begin(db)) {
 		cli_fail("数据库正忙，请稍后再试");
 		goto out;
@@ -392,8 +404,17 @@ int cli_import(const struct cli *c, int argc, char **argv)
 		cli_fail("机构 %s 不存在", slug);
 		goto out;
 	}
+	/* bulk: index the search once at the end instead of row by row */
+	if (bulk && store_search_defer(db)) {
+		cli_fail("无法暂停检索索引");
+		goto out;
+	}
 	if (cli_import_tsv(db, &org, f, name, &n))
 		goto out;
+	if (bulk && store_search_rebuild(db)) {
+		cli_fail("重建检索索引失败，未导入任何条目");
+		goto out;
+	}
 	if (db_commit(db)) {
 		cli_fail("提交失败，未导入任何条目");
 		goto out;
@@ -403,6 +424,8 @@ int cli_import(const struct cli *c, int argc, char **argv)
 out:
 	if (db)
 		db_rollback(db);
+	if (bulk_on && db_bulk_mode(db, false))
+		cli_fail("未能恢复数据库的 WAL 模式；下次打开时会自动恢复");
 	if (f && f != stdin)
 		fclose(f);
 	cli_db_close(db, fts);

@@ -68,6 +68,11 @@ char *db_col_dup(struct db_stmt *st, int col, struct arena *a);    /* NULL for N
 long long db_changes(struct db *db);
 /* Run one SQL statement with no parameters and no result rows. */
 int db_exec(struct db *db, const char *sql);
+/* Bulk loading on a database nobody else has open: on, the journal is a
+ * rollback journal without fsync (a bulk load is one transaction that is
+ * redone after a crash); off, back to WAL with normal syncing. Outside a
+ * transaction. ERR_CONFLICT when another connection holds the database. */
+int db_bulk_mode(struct db *db, bool on);
 /* Online backup of the whole database into the file at path. */
 int db_backup(struct db *db, const char *path);
 

@@ -444,6 +444,28 @@ int db_migrate(struct db *db, int *applied)
 	return db->fts ? fts_check_dictionary(db) : 0;
 }
 
+static const char sql_journal_delete[] = "PRAGMA journal_mode=DELETE";
+static const char sql_journal_wal[] = "PRAGMA journal_mode=WAL";
+
+int db_bulk_mode(struct db *db, bool on)
+{
+	struct db_stmt *st;
+	const char *want = on ? "delete" : "wal";
+	bool ok;
+	int rc;
+
+	if ((rc = db_prep(db, on ? sql_journal_delete : sql_journal_wal, &st)))
+		return rc;
+	if ((rc = db_step(st)) < 0)
+		return rc == ERR_DB ? ERR_CONFLICT : rc;
+	ok = rc == 1 && strcmp(db_col_text(st, 0), want) == 0;
+	if (rc == 1)
+		db_done(st);
+	if (!ok)
+		return ERR_CONFLICT; /* WAL cannot be left while others read */
+	return db_exec(db, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL");
+}
+
 int db_backup(struct db *db, const char *path)
 {
 	sqlite3 *dst = NULL;

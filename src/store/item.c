@@ -492,6 +492,40 @@ long long store_search_window(void)
 	return SEARCH_WINDOW;
 }
 
+static const char sql_defer_on[] =
+	"INSERT INTO meta (key, value) VALUES ('fts_deferred', '1') ON CONFLICT (key) DO NOTHING";
+static const char sql_defer_off[] = "DELETE FROM meta WHERE key = 'fts_deferred'";
+/* a bigger in-memory buffer makes the rebuild write fewer, larger segments */
+static const char sql_fts_hash_big[] = "INSERT INTO items_fts(items_fts, rank) VALUES ('hashsize', 268435456)";
+static const char sql_fts_hash_default[] = "INSERT INTO items_fts(items_fts, rank) VALUES ('hashsize', 1048576)";
+static const char sql_fts_rebuild_all[] = "INSERT INTO items_fts(items_fts) VALUES ('rebuild')";
+
+static int exec_one(struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql, &st)))
+		return rc;
+	rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_search_defer(struct db *db)
+{
+	return exec_one(db, sql_defer_on);
+}
+
+int store_search_rebuild(struct db *db)
+{
+	int rc;
+
+	if ((rc = exec_one(db, sql_fts_hash_big)) || (rc = exec_one(db, sql_fts_rebuild_all)) ||
+	    (rc = exec_one(db, sql_fts_hash_default)))
+		return rc;
+	return exec_one(db, sql_defer_off);
+}
+
 static const char sql_item_years[] =
 	"SELECT year, SUM(n) FROM item_counts WHERE org_id = $1 GROUP BY year HAVING SUM(n) > 0 ORDER BY year DESC";
 

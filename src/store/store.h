@@ -138,6 +138,12 @@ int store_item_search(struct db *db, struct arena *a, const char *match, const s
 		      struct item_row **out, size_t *n, long long *total, bool *capped);
 /* How many of the newest matches a search ranks (and pages through). */
 long long store_search_window(void);
+/* Bulk loading: after store_search_defer, inserts and changes of items do
+ * not touch the search index; store_search_rebuild then indexes every
+ * published item in one pass and ends the deferral. Both inside the
+ * caller's transaction, so readers never see a half-built index. */
+int store_search_defer(struct db *db);
+int store_search_rebuild(struct db *db);
 
 /* ---- attachments ---- */
 struct attachment {

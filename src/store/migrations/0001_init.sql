@@ -104,3 +104,11 @@ CREATE TABLE attachments (
 	created_at TEXT NOT NULL
 );
 CREATE INDEX attachments_item ON attachments(item_id);
+
+-- state of the installation itself (not of any organisation): the
+-- fingerprint of the dictionary the search index was built with, and
+-- 'fts_deferred' while a bulk import defers indexing to one rebuild
+CREATE TABLE meta (
+	key TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);

@@ -15,11 +15,15 @@ CREATE VIEW items_search AS
 CREATE VIRTUAL TABLE items_fts USING fts5(title, doc_no, body_text, scope,
 	content='items_search', content_rowid='id', tokenize='gk');
 
-CREATE TRIGGER items_fts_ai AFTER INSERT ON items WHEN new.status = 'published' BEGIN
+-- A bulk import sets meta 'fts_deferred' inside its transaction and
+-- rebuilds the index once at the end, instead of indexing row by row.
+CREATE TRIGGER items_fts_ai AFTER INSERT ON items
+	WHEN new.status = 'published' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred') BEGIN
 	INSERT INTO items_fts(rowid, title, doc_no, body_text, scope)
 		SELECT id, title, doc_no, body_text, scope FROM items_search WHERE id = new.id;
 END;
-CREATE TRIGGER items_fts_ad AFTER DELETE ON items WHEN old.status = 'published' BEGIN
+CREATE TRIGGER items_fts_ad AFTER DELETE ON items
+	WHEN old.status = 'published' AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred') BEGIN
 	INSERT INTO items_fts(items_fts, rowid, title, doc_no, body_text, scope) VALUES ('delete', old.id,
 		old.title, old.doc_no, old.body_text,
 		'o' || old.org_id || ' c' || old.category_id || ' y' || COALESCE(substr(old.published_on, 1, 4), '0') ||
@@ -29,7 +33,8 @@ END;
 -- one enters it: SQLite runs separate AFTER triggers in reverse order of
 -- creation, and a 'delete' after the insert would remove shared tokens.
 CREATE TRIGGER items_fts_au AFTER UPDATE OF title, doc_no, body_text, status, org_id, category_id,
-		published_on, validity ON items BEGIN
+		published_on, validity ON items
+	WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred') BEGIN
 	INSERT INTO items_fts(items_fts, rowid, title, doc_no, body_text, scope)
 		SELECT 'delete', old.id, old.title, old.doc_no, old.body_text,
 		'o' || old.org_id || ' c' || old.category_id || ' y' || COALESCE(substr(old.published_on, 1, 4), '0') ||

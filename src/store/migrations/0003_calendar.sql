@@ -1,4 +1,4 @@
--- 0004: the working-day calendar (工作日历): statutory days off and adjusted
+-- 0003: the working-day calendar (工作日历): statutory days off and adjusted
 -- working days (调休上班), per organisation (the national calendar belongs
 -- to the platform org). A year is covered - its days can be judged - only
 -- when it has a calendar_years row: `gongkai calendar import` covers every
