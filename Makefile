@@ -99,7 +99,8 @@ fuzz:
 	@$(MAKE) -C fuzz
 
 bench: bin/gongkai
-	@echo "see bench/README.md"
+	$(MAKE) -C bench
+	bench/run.sh
 
 clean:
 	rm -rf build bin

@@ -147,7 +147,7 @@ static const char *const given[] = {
  * phrase: $Y year, $y year before, $Z two years later, $M month, $D day,
  * $T the item's town, $t any town, $S the item's school, $s any school,
  * $m $d the document's month and day, $B a training school's name,
- * $P a name, $L a list of names, $n 2-99, $N 100-9999, $F a percentage,
+ * $P a name, $p the item's person (the same in title and body), $L a list of names, $k 2-7, $n 2-99, $N 100-9999, $F a percentage,
  * $X an amount in 万元, $G a department, $K a keyword, $A an action,
  * $E an event, $W a noun of the theme. */
 struct theme {
@@ -335,7 +335,7 @@ static const char *const js_evt[] = {
 };
 static const char *const js_noun[] = { "教师队伍建设", "教师培训", "师德师风建设", "名师工作室", "教师交流" };
 static const char *const js_sent[] = {
-	"本次培训为期$n天，采取专家讲座、课堂观摩和分组研讨相结合的方式，参训教师$N人。",
+	"本次培训为期$k天，采取专家讲座、课堂观摩和分组研讨相结合的方式，参训教师$N人。",
 	"全市现有中小学专任教师$N人，其中高级教师$N人，市级以上名师$n人。",
 	"各学校要把师德师风作为评价教师的第一标准，严禁在职教师有偿补课。",
 	"义务教育教师交流轮岗比例不低于符合交流条件教师总数的15%。",
@@ -736,7 +736,7 @@ static const char *const t_public[] = {
 };
 static const char *const t_prop[] = {
 	"关于市政协十$h届$g次会议第$N号提案的答复", "关于市十$h届人大$g次会议第$N号建议的答复",
-	"对市政协委员$P《关于$A的建议》的答复", "对市人大代表$P关于$W建议的答复",
+	"对市政协委员$p《关于$A的建议》的答复", "对市人大代表$p关于$W建议的答复",
 };
 
 static const struct category cats[NCAT] = {
@@ -827,6 +827,7 @@ struct gen {
 	size_t nused;
 	const char *town;
 	char school[64];
+	char person[32];
 	size_t body_chars;               /* characters in body so far */
 	struct sbuf title, body, line;
 };
@@ -886,6 +887,7 @@ static void expand(struct gen *g, struct sbuf *b, const char *tpl)
 			sb_puts(b, tmp);
 			break;
 		case 'P': put_name(g, b); break;
+		case 'p': sb_puts(b, g->person); break;
 		case 'L':
 			for (uint32_t i = 0, k = 3 + rng_below(&g->r, 14); i < k; i++) {
 				if (i)
@@ -894,6 +896,7 @@ static void expand(struct gen *g, struct sbuf *b, const char *tpl)
 			}
 			break;
 		case 'n': sb_int(b, 2 + rng_below(&g->r, 98)); break;
+		case 'k': sb_int(b, 2 + rng_below(&g->r, 6)); break;
 		case 'N': sb_int(b, 100 + rng_below(&g->r, 9900)); break;
 		case 'F':
 			snprintf(tmp, sizeof(tmp), "%u.%u", 80 + rng_below(&g->r, 20), rng_below(&g->r, 10));
@@ -1019,8 +1022,9 @@ static void body_sentence(struct gen *g)
 }
 
 static const char *const section_no[] = { "一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、" };
+/* in this order, starting with the first or the second */
 static const char *const section_head[] = {
-	"总体要求。", "工作目标。", "主要任务。", "工作措施。", "保障措施。", "工作要求。", "时间安排。", "组织领导。",
+	"总体要求。", "工作目标。", "主要任务。", "工作措施。", "组织领导。", "保障措施。", "工作要求。", "时间安排。",
 };
 
 /* Body of 300-800 characters shaped by the category. */
@@ -1028,7 +1032,7 @@ static void make_body(struct gen *g, enum cat c, const char *date_cn, bool rare)
 {
 	/* sentences are at most ~60 characters and the closing ~20: <= 800 */
 	size_t target = 300 + rng_below(&g->r, 420), sec = 0;
-	size_t per_para = 2 + rng_below(&g->r, 2), in_para = 0;
+	size_t per_para = 2 + rng_below(&g->r, 2), in_para = 0, head = rng_below(&g->r, 2);
 	bool sections = c == C_POLICY || c == C_KEY || c == C_PLAN;
 
 	sb_clear(&g->body);
@@ -1066,7 +1070,7 @@ static void make_body(struct gen *g, enum cat c, const char *date_cn, bool rare)
 		expand(g, &g->line, "为方便群众办事，现将$W有关服务信息公布如下。");
 		break;
 	case C_PROPOSAL:
-		expand(g, &g->line, "$P委员（代表）：\\n\\n您提出的关于$W的建议收悉，现答复如下。");
+		expand(g, &g->line, "$p委员（代表）：\\n\\n您提出的关于$W的建议收悉，现答复如下。");
 		break;
 	default:
 		break;
@@ -1076,7 +1080,7 @@ static void make_body(struct gen *g, enum cat c, const char *date_cn, bool rare)
 	while (g->body_chars < target && !g->body.full) {
 		if (sections && in_para == 0 && sec < COUNT(section_no)) {
 			body_puts(g, section_no[sec]);
-			body_puts(g, section_head[rng_below(&g->r, COUNT(section_head))]);
+			body_puts(g, section_head[head++ % COUNT(section_head)]);
 			sec++;
 		}
 		if (rare && rng_pct(&g->r, 25)) {
@@ -1218,6 +1222,9 @@ static void gen_item(struct gen *g, FILE *out)
 	snprintf(date_cn, sizeof(date_cn), "%d年%d月%d日", y, m, d);
 	g->town = PICK(&g->r, towns);
 	pick_school(g, g->school, sizeof(g->school), g->town);
+	sb_clear(&g->line);
+	put_name(g, &g->line);
+	snprintf(g->person, sizeof(g->person), "%.*s", (int)g->line.n, g->line.p);
 
 	if (cats[c].nprefix && rng_pct(&g->r, cats[c].docno_pct)) {
 		const char *pfx = cats[c].prefix[rng_below(&g->r, (uint32_t)cats[c].nprefix)];

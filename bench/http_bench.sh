@@ -8,19 +8,19 @@
 # page as served to a static file, then runs wrk against:
 #   nginx static          the item page's bytes as a file (the baseline; run
 #                         before and after the gongkai runs, their mean is used)
-#   gongkai item          GET /o/SLUG/items/ID (rendered; counts a view)
-#   gongkai item HEAD     the same without the view-counter write or body
-#                         (diagnostic only)
-#   nginx cache -> item   nginx proxy_cache in front of gongkai (how a cached
-#                         page would do; gongkai itself sends no-store)
+#   gongkai item          GET /o/SLUG/items/ID (rendered, counts a view)
+#   gongkai org home      GET /o/SLUG/ (latest items and category counts)
+#   nginx cache -> item   nginx proxy_cache in front of gongkai: how the page
+#                         does when a cache can keep it
 #   gongkai search        GET /o/SLUG/search?q=SEARCH_QUERY
 #   gongkai API           GET /api/v1/orgs/SLUG/items?q=SEARCH_QUERY
 # and prints req/s, latency and the ratios. Lines starting with "SUMMARY "
 # are for bench/run.sh.
 #
-# Environment: WRK_THREADS (2), WRK_CONNS (32), WRK_DURATION (10s),
-# WRK_WARMUP (2s), GK_THREADS (gongkai serve --threads; default: its own),
-# GONGKAI (path of the binary; default bin/gongkai).
+# Environment: WRK_THREADS (2), WRK_CONNS (32), WRK_SEARCH_CONNS (8: the
+# search and API runs, whose requests can take seconds), WRK_TIMEOUT (30s),
+# WRK_DURATION (10s), WRK_WARMUP (2s), GK_THREADS (gongkai serve --threads;
+# default: its own), GONGKAI (the binary; default bin/gongkai).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +32,8 @@ query=${4:-招生}
 gongkai=${GONGKAI:-$top/bin/gongkai}
 wt=${WRK_THREADS:-2}
 wc=${WRK_CONNS:-32}
+wsc=${WRK_SEARCH_CONNS:-8}
+wto=${WRK_TIMEOUT:-30s}
 wd=${WRK_DURATION:-10s}
 ww=${WRK_WARMUP:-2s}
 
@@ -46,6 +48,7 @@ gk_pid=
 ngx_pid=
 
 cleanup() {
+	set +e
 	# only the two processes started here, by pid
 	[ -n "$ngx_pid" ] && kill "$ngx_pid" 2>/dev/null && wait "$ngx_pid" 2>/dev/null
 	[ -n "$gk_pid" ] && kill "$gk_pid" 2>/dev/null && wait "$gk_pid" 2>/dev/null
@@ -96,8 +99,8 @@ gk="http://127.0.0.1:$gk_port"
 item_path="/o/$slug/items/$item"
 wait_http "$gk$item_path"
 
-# A returning visitor: send back the CSRF cookie the first response sets, so
-# gongkai does not mint a new token (and Set-Cookie) for every request.
+# A returning visitor: send back any cookie the first response sets (older
+# builds minted a CSRF token and sent Set-Cookie on every public page).
 cookie=$(curl -s -D - -o /dev/null "$gk$item_path" | tr -d '\r' |
 	sed -n 's/^[Ss]et-[Cc]ookie: *\([^;]*\).*/\1/p' | head -1)
 hdr=()
@@ -158,17 +161,17 @@ wait_http "$ngx/item.html" || { cat "$tmp/nginx.out" "$tmp/nginx-error.log" >&2;
 cmp -s "$tmp/www/item.html" <(curl -s "$ngx/item.html") ||
 	{ echo "http_bench: nginx does not serve the same bytes" >&2; exit 1; }
 
-echo "== HTTP throughput: wrk -t$wt -c$wc -d$wd (after a $ww warm-up each), gongkai pid $gk_pid, nginx workers 2 =="
+echo "== HTTP throughput: wrk -t$wt -d$wd --timeout $wto (after a $ww warm-up each), gongkai pid $gk_pid, nginx workers 2 =="
 echo "item page: $item_path, $item_bytes bytes; search query: $query"
-printf '%-24s %10s %9s %9s %8s %s\n' target "req/s" "p50 ms" "p99 ms" errors url
+printf '%-24s %5s %10s %9s %9s %8s %s\n' target conns "req/s" "p50 ms" "p99 ms" errors url
 
-# Run wrk on $2 (label $1, extra wrk args after); sets REQS.
+# Run wrk with $2 connections on $3 (label $1, extra wrk args after); sets REQS.
 REQS=0
 bench() {
-	local label=$1 url=$2 out rps p50 p99 errs
-	shift 2
-	wrk -t"$wt" -c"$wc" -d"$ww" "$@" "$url" >/dev/null 2>&1 || true
-	out=$(wrk -t"$wt" -c"$wc" -d"$wd" --latency "$@" "$url" 2>&1) || true
+	local label=$1 conns=$2 url=$3 out rps p50 p99 errs
+	shift 3
+	wrk -t"$wt" -c"$conns" -d"$ww" --timeout "$wto" "$@" "$url" >/dev/null 2>&1 || true
+	out=$(wrk -t"$wt" -c"$conns" -d"$wd" --timeout "$wto" --latency "$@" "$url" 2>&1) || true
 	rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$out")
 	p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
 	p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
@@ -176,8 +179,13 @@ bench() {
 	bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' <<<"$out")
 	tmo=$(sed -n 's/^ *Socket errors:.*timeout \([0-9]*\).*/\1/p' <<<"$out")
 	errs=$((${bad:-0} + ${tmo:-0}))
-	printf '%-24s %10s %9s %9s %8s %s\n' "$label" "${rps:-?}" "$(ms "$p50")" "$(ms "$p99")" "$errs" "${url#http://127.0.0.1:}"
+	printf '%-24s %5s %10s %9s %9s %8s %s\n' "$label" "$conns" "${rps:-?}" "$(ms "$p50")" "$(ms "$p99")" "$errs" \
+		"${url#http://127.0.0.1:}"
 	REQS=${rps:-0}
+	if [ "$errs" -gt 0 ]; then
+		echo "!! $label: $errs non-2xx responses or timeouts: its req/s does not count"
+		REQS=0
+	fi
 }
 
 # wrk latency ("812.00us", "3.21ms", "1.02s") in ms
@@ -193,16 +201,14 @@ ms() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "?" }'; }
 
 q=$(urlenc "$query")
-head_lua="$tmp/head.lua"
-echo 'wrk.method = "HEAD"' >"$head_lua"
 
-bench "nginx static (before)" "$ngx/item.html";                   s1=$REQS
-bench "gongkai item" "$gk$item_path" "${hdr[@]}";                  gi=$REQS
-bench "gongkai item HEAD" "$gk$item_path" -s "$head_lua" "${hdr[@]}"; gh=$REQS
-bench "nginx cache -> item" "http://127.0.0.1:$cache_port$item_path"; gc=$REQS
-bench "gongkai search" "$gk/o/$slug/search?q=$q" "${hdr[@]}";     gs=$REQS
-bench "gongkai API search" "$gk/api/v1/orgs/$slug/items?q=$q";     ga=$REQS
-bench "nginx static (after)" "$ngx/item.html";                    s2=$REQS
+bench "nginx static (before)" "$wc" "$ngx/item.html";                        s1=$REQS
+bench "gongkai item" "$wc" "$gk$item_path" "${hdr[@]}";                       gi=$REQS
+bench "gongkai org home" "$wc" "$gk/o/$slug/" "${hdr[@]}";                   gh=$REQS
+bench "nginx cache -> item" "$wc" "http://127.0.0.1:$cache_port$item_path";   gc=$REQS
+bench "gongkai search" "$wsc" "$gk/o/$slug/search?q=$q" "${hdr[@]}";          gs=$REQS
+bench "gongkai API search" "$wsc" "$gk/api/v1/orgs/$slug/items?q=$q";         ga=$REQS
+bench "nginx static (after)" "$wc" "$ngx/item.html";                         s2=$REQS
 
 static=$(awk -v a="$s1" -v b="$s2" 'BEGIN { printf "%.1f", (a + b) / 2 }')
 r_item=$(ratio "$gi" "$static")
@@ -211,12 +217,9 @@ echo
 echo "nginx static baseline (mean of before/after): $static req/s"
 echo "ratio gongkai item / nginx static:        $r_item   (target >= 0.3, rendered page)"
 echo "ratio cached item   / nginx static:        $r_cache   (target >= 0.6, via nginx proxy_cache)"
-echo "ratio gongkai item HEAD / nginx static:   $(ratio "$gh" "$static")   (no view-counter write, no body)"
-echo "ratio gongkai search / nginx static:      $(ratio "$gs" "$static")"
-echo "ratio gongkai API / nginx static:         $(ratio "$ga" "$static")"
 if grep -qiE 'error|warn' "$tmp/gongkai.log" 2>/dev/null; then
 	echo "gongkai log (last lines):"
 	tail -5 "$tmp/gongkai.log"
 fi
 echo "SUMMARY nginx_static_rps=$static nginx_static_before=$s1 nginx_static_after=$s2 gk_item_rps=$gi gk_item_ratio=$r_item"
-echo "SUMMARY gk_item_head_rps=$gh cached_item_rps=$gc cached_item_ratio=$r_cache gk_search_rps=$gs gk_api_rps=$ga"
+echo "SUMMARY gk_home_rps=$gh cached_item_rps=$gc cached_item_ratio=$r_cache gk_search_rps=$gs gk_api_rps=$ga"
