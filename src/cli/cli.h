@@ -49,6 +49,16 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "gongkai: <message>（用法见 gongkai CMD --help）" on stderr;
  * returns CLI_USAGE. */
 int cli_usage_fail(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A command with subcommands ("user add", "calendar due"): run the one
+ * named by argv[1] with argv shifted by one, print c->usage for --help, or
+ * fail with a usage error naming the choices (list: "add、passwd、list"). */
+struct cli_sub {
+	const char *name;
+	int (*run)(const struct cli *c, int argc, char **argv);
+};
+int cli_subcommand(const struct cli *c, int argc, char **argv, const struct cli_sub *subs, size_t n,
+		   const char *list);
 /* A Chinese phrase for an enum err (static storage). */
 const char *cli_err_text(int e);
 /* A Chinese phrase for an errno value (static storage; strerror for the

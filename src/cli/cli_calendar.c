@@ -485,10 +485,7 @@ out:
 	return rc;
 }
 
-static const struct {
-	const char *name;
-	int (*run)(const struct cli *c, int argc, char **argv);
-} subs[] = {
+static const struct cli_sub subs[] = {
 	{ "import", cal_import },
 	{ "due", cal_due },
 	{ "is-workday", cal_is_workday },
@@ -497,14 +494,5 @@ static const struct {
 
 int cli_calendar(const struct cli *c, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_fail(c, "缺少子命令（import、due、is-workday 或 years）");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		fputs(c->usage, stdout);
-		return CLI_OK;
-	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(c, argc - 1, argv + 1);
-	return cli_usage_fail(c, "未知子命令“%s”（可用：import、due、is-workday、years）", argv[1]);
+	return cli_subcommand(c, argc, argv, subs, sizeof(subs) / sizeof(subs[0]), "import、due、is-workday、years");
 }

@@ -377,3 +377,18 @@ out:
 	explicit_bzero(again, sizeof(again));
 	return rc;
 }
+
+int cli_subcommand(const struct cli *c, int argc, char **argv, const struct cli_sub *subs, size_t n,
+		   const char *list)
+{
+	if (argc < 2)
+		return cli_usage_fail(c, "缺少子命令（%s）", list);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		fputs(c->usage, stdout);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(c, argc - 1, argv + 1);
+	return cli_usage_fail(c, "未知子命令“%s”（可用：%s）", argv[1], list);
+}

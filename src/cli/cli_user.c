@@ -388,10 +388,7 @@ out:
 
 /* ---- dispatch ---- */
 
-static const struct {
-	const char *name;
-	int (*run)(const struct cli *c, int argc, char **argv);
-} subs[] = {
+static const struct cli_sub subs[] = {
 	{ "add", user_add },
 	{ "passwd", user_passwd },
 	{ "list", user_list },
@@ -399,14 +396,5 @@ static const struct {
 
 int cli_user(const struct cli *c, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_fail(c, "缺少子命令（add、passwd 或 list）");
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		fputs(c->usage, stdout);
-		return CLI_OK;
-	}
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(c, argc - 1, argv + 1);
-	return cli_usage_fail(c, "未知子命令“%s”（可用：add、passwd、list）", argv[1]);
+	return cli_subcommand(c, argc, argv, subs, sizeof(subs) / sizeof(subs[0]), "add、passwd、list");
 }

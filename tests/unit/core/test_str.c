@@ -15,25 +15,7 @@
 #include "core/str.h"
 #include "core/banned.h"
 
-static int setup(void **state)
-{
-	struct arena *a = test_malloc(sizeof(*a));
-
-	arena_init(a, 1 << 22);
-	*state = a;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct arena *a = *state;
-
-	arena_release(a);
-	assert_null(a->head);
-	assert_int_equal(a->used, 0);
-	test_free(a);
-	return 0;
-}
+#include "arena_fixture.h"
 
 /* ---- slices ---- */
 
