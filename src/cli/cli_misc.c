@@ -2,14 +2,13 @@
 #include "cli/cli.h"
 
 #include <errno.h>
-#include <microhttpd.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/err.h"
+#include "http/server.h"
 #include "store/db.h"
 #include "core/banned.h"
 
@@ -96,7 +95,7 @@ int cli_version(const struct cli *c, int argc, char **argv)
 	if ((o = cli_operands(c, argc, argv, 0, 0, "")))
 		return o;
 	printf("gongkai %s\n", GONGKAI_VERSION);
-	printf("SQLite %s\n", sqlite3_libversion());
-	printf("libmicrohttpd %s\n", MHD_get_version());
+	printf("%s\n", db_engine_version());
+	printf("libmicrohttpd %s\n", http_library_version());
 	return CLI_OK;
 }

@@ -954,6 +954,11 @@ static int load_templates(struct tmpl_set **out)
 	return 0;
 }
 
+const char *http_library_version(void)
+{
+	return MHD_get_version();
+}
+
 int http_serve(const struct serve_opts *o)
 {
 	struct app app = { 0 };

@@ -11,6 +11,9 @@ struct serve_opts {
 	long long max_upload;   /* bytes per attachment (0: 50 MiB) */
 };
 
+/* The HTTP library and its version (static). */
+const char *http_library_version(void);
+
 /* Serve until SIGINT or SIGTERM. Returns 0 after a clean shutdown, or a
  * negative enum err when the server cannot start (message logged). */
 int http_serve(const struct serve_opts *o);

@@ -73,6 +73,8 @@ int db_exec(struct db *db, const char *sql);
  * redone after a crash); off, back to WAL with normal syncing. Outside a
  * transaction. ERR_CONFLICT when another connection holds the database. */
 int db_bulk_mode(struct db *db, bool on);
+/* The database engine and its version, e.g. "SQLite 3.40.1" (static). */
+const char *db_engine_version(void);
 /* Online backup of the whole database into the file at path. */
 int db_backup(struct db *db, const char *path);
 

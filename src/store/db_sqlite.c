@@ -444,6 +444,11 @@ int db_migrate(struct db *db, int *applied)
 	return db->fts ? fts_check_dictionary(db) : 0;
 }
 
+const char *db_engine_version(void)
+{
+	return "SQLite " SQLITE_VERSION;
+}
+
 static const char sql_journal_delete[] = "PRAGMA journal_mode=DELETE";
 static const char sql_journal_wal[] = "PRAGMA journal_mode=WAL";
 
