@@ -284,6 +284,14 @@ static int item_form(struct req *r, int status, const struct item *it, const cha
 		tv_set_str(m, "index_no", it->index_no);
 		tv_set_int(m, "version", it->version);
 		tv_set_int(m, "views", it->views);
+		if (it->id) {
+			const char *due = NULL, *late = NULL;
+
+			if ((rc = catalog_timeliness(req_db(r), &r->arena, it, &due, &late)))
+				return server_error(r, rc);
+			tv_set_str(m, "due", due);
+			tv_set_str(m, "late", late);
+		}
 		if (it->status) {
 			tv_set_str(m, "status_label", catalog_status_label(it->status));
 			tv_set_bool(m, "can_submit", strcmp(it->status, "draft") == 0 || strcmp(it->status, "withdrawn") == 0);

@@ -765,3 +765,16 @@ describe('working-day calendar', () => {
     assert.doesNotMatch(pub.text, /工作日历缺少/, 'the public never sees it');
   });
 });
+
+describe('公开时限 (条例第二十六条)', () => {
+  test('the editor shows the 20-working-day limit from 成文日期 and warns when publication is late', async () => {
+    const id = await createOk(admin, { title: uniqueTitle('时限'), written_on: '2020-09-25' });
+    const draft = await edit(admin, id);
+    // 20 working days after 2020-09-25: 国庆 off 10/1-10/8, 9/27 and 10/10 worked
+    assert.match(textOf(draft.html), /公开时限：\s*2020-10-29/);
+    assert.match(textOf(draft.html), /已超过公开时限 2020-10-29/, 'a draft past its limit is flagged');
+    await publishOk(admin, id);
+    const pub = await edit(admin, id);
+    assert.match(textOf(pub.html), /晚于成文日期起 20 个工作日的公开时限 2020-10-29/);
+  });
+});

@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "domain/calendar/calendar.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -491,6 +492,44 @@ int catalog_withdraw(struct db *db, const struct org *org, long long item_id, co
 int catalog_submit(struct db *db, const struct org *org, long long item_id, const char *now)
 {
 	return transition(db, org, item_id, "draft", "withdrawn", "pending", now);
+}
+
+#define PUBLISH_WITHIN_WORKDAYS 20 /* 条例第二十六条 */
+
+int catalog_timeliness(struct db *db, struct arena *a, const struct item *it, const char **due, const char **msg)
+{
+	struct calendar cal;
+	struct org platform;
+	long written, last, when;
+	int missing = 0, rc;
+	bool published = it->status && strcmp(it->status, "published") == 0 && it->published_on;
+	char buf[11];
+
+	*due = NULL;
+	*msg = NULL;
+	if (!it->written_on || date_parse(it->written_on, strlen(it->written_on), &written))
+		return 0;
+	if ((rc = store_org_platform(db, a, &platform)) || (rc = calendar_load(db, a, platform.id, &cal)))
+		return rc;
+	rc = calendar_add_workdays(&cal, written, PUBLISH_WITHIN_WORKDAYS, &last, &missing);
+	if (rc == ERR_NOT_FOUND) {
+		*msg = arena_printf(a, "工作日历缺少 %d 年的节假日数据，无法计算公开时限（条例第二十六条：20 个工作日）。",
+				    missing);
+		return *msg ? 0 : ERR_NOMEM;
+	}
+	if (rc)
+		return rc;
+	date_format(last, buf);
+	if (!(*due = arena_strdup(a, buf)))
+		return ERR_NOMEM;
+	if (published && date_parse(it->published_on, strlen(it->published_on), &when) == 0) {
+		if (when > last)
+			*msg = arena_printf(a, "本信息发布于 %s，晚于成文日期起 20 个工作日的公开时限 %s（条例第二十六条）。",
+					    it->published_on, buf);
+	} else if (!published && date_today_cn() > last) {
+		*msg = arena_printf(a, "已超过公开时限 %s（成文日期起 20 个工作日，条例第二十六条），请尽快审核发布。", buf);
+	}
+	return 0;
 }
 
 const char *catalog_status_label(const char *status)

@@ -90,6 +90,14 @@ int catalog_withdraw(struct db *db, const struct org *org, long long item_id, co
 /* Submit a draft for review (草稿 -> 待审核). */
 int catalog_submit(struct db *db, const struct org *org, long long item_id, const char *now);
 
+/* 第二十六条: an item is to be public within 20 working days of being
+ * formed (its 成文日期). For an item with a 成文日期: *due gets that last day
+ * (YYYY-MM-DD, arena memory) and *msg NULL when the item was published (or,
+ * not yet published, today is) on or before it; otherwise *msg is a Chinese
+ * warning: published late, overdue, or the working-day calendar lacks the
+ * year needed (then *due is NULL). Both NULL without a 成文日期. */
+int catalog_timeliness(struct db *db, struct arena *a, const struct item *it, const char **due, const char **msg);
+
 /* Chinese label of a status value (草稿, 待审核, 已发布, 已撤回). */
 const char *catalog_status_label(const char *status);
 
