@@ -49,7 +49,8 @@ static const struct cmd cmds[] = {
 	  "选项：\n"
 	  "  --listen HOST:PORT 监听地址（默认 127.0.0.1:8080；IPv6 写作 [::1]:8080）\n"
 	  "  --files DIR        附件目录（默认：数据库文件名加 .files，如 gongkai.db.files）\n"
-	  "  --threads N        工作线程数，1-256（默认 4）\n" DB_HELP },
+	  "  --threads N        工作线程数，1-256（默认 4）\n"
+	  "  --max-upload MB    单个附件的大小上限，1-2048（默认 50）\n" DB_HELP },
 	{ "user", cli_user, "管理工作人员账号（add、passwd、list）",
 	  "用法：gongkai user add NAME --org SLUG --role ROLE [--display 姓名] [--password-stdin]\n"
 	  "      gongkai user passwd NAME [--password-stdin | --random]\n"

@@ -78,13 +78,14 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "files", required_argument, NULL, 'f' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "max-upload", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
 	struct arena a;
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
-	long long threads = 0, users = 0;
+	long long threads = 0, users = 0, max_mb = 0;
 	int o, rc;
 
 	arena_init(&a, 0);
@@ -103,6 +104,13 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 				goto out;
 			}
 			so.threads = (int)threads;
+			break;
+		case 'm':
+			if (num_parse(optarg, strlen(optarg), 1, 2048, &max_mb)) {
+				rc = cli_usage_fail(c, "--max-upload 应为 1 到 2048 之间的整数（MB）");
+				goto out;
+			}
+			so.max_upload = max_mb * 1024 * 1024;
 			break;
 		}
 	}

@@ -899,26 +899,38 @@ static void *flush_views(void *arg)
 	return NULL;
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *sa)
+/* "HOST:PORT" or "[IPV6]:PORT" into sa (IPv4 or IPv6). */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v6)
 {
 	char host[64];
 	const char *colon = strrchr(listen, ':');
 	long long port;
+	size_t hn;
 
-	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+	if (!colon || (hn = (size_t)(colon - listen)) >= sizeof(host))
 		return ERR_INVALID;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
+	memcpy(host, listen, hn);
+	host[hn] = '\0';
 	if (num_parse(colon + 1, strlen(colon + 1), 1, 65535, &port))
 		return ERR_INVALID;
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	if (strcmp(host, "localhost") == 0)
-		memcpy(host, "127.0.0.1", 10);
-	if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) != 1)
-		return ERR_INVALID;
-	return 0;
+	memset(ss, 0, sizeof(*ss));
+	*v6 = hn >= 2 && host[0] == '[' && host[hn - 1] == ']';
+	if (*v6) {
+		struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+
+		host[hn - 1] = '\0';
+		sa->sin6_family = AF_INET6;
+		sa->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host + 1, &sa->sin6_addr) == 1 ? 0 : ERR_INVALID;
+	} else {
+		struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+
+		if (strcmp(host, "localhost") == 0)
+			memcpy(host, "127.0.0.1", 10);
+		sa->sin_family = AF_INET;
+		sa->sin_port = htons((uint16_t)port);
+		return inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) == 1 ? 0 : ERR_INVALID;
+	}
 }
 
 static int load_templates(struct tmpl_set **out)
@@ -965,13 +977,14 @@ int http_serve(const struct serve_opts *o)
 	struct flusher fl = { .app = &app };
 	pthread_t flusher;
 	bool flusher_started = false;
-	struct sockaddr_in sa;
+	struct sockaddr_storage sa;
+	bool v6 = false;
 	struct MHD_Daemon *d = NULL;
 	sigset_t set;
 	int sig, rc, threads = o->threads > 0 ? o->threads : 4;
 	char tmpdir[600];
 
-	if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa))
+	if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, &v6))
 		return err_log(ERR_INVALID, "serve: bad listen address %s", o->listen);
 	app.files_dir = o->files_dir;
 	app.max_upload = o->max_upload > 0 ? o->max_upload : 50LL * 1024 * 1024;
@@ -1001,7 +1014,8 @@ int http_serve(const struct serve_opts *o)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+				     (v6 ? MHD_USE_IPv6 : 0),
 			     0, NULL, NULL, on_request, &app,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
