@@ -173,6 +173,8 @@ int h_admin_categories(struct req *r);
 int h_admin_category_add(struct req *r);
 int h_admin_category_save(struct req *r);
 int h_admin_category_delete(struct req *r);
+int h_admin_calendar(struct req *r);
+int h_admin_calendar_import(struct req *r);
 int h_admin_guide(struct req *r);
 int h_admin_guide_save(struct req *r);
 int h_api_items(struct req *r);

@@ -37,6 +37,8 @@ static const struct param_spec p_category[] = {
 	STR("csrf", 64), STR("name", 50), STR("article", 50), INT("parent_id", 0, 1LL << 53), INT("sort", 0, 1000000),
 	END
 };
+static const struct param_spec p_calendar[] = { INT("year", 1900, 2999), END };
+static const struct param_spec p_calendar_import[] = { STR("csrf", 64), TEXT("tsv", 200000), END };
 static const struct param_spec p_guide[] = { STR("csrf", 64), TEXT("guide_md", 200000), END };
 static const struct param_spec p_api_items[] = {
 	{ "q", P_QUERY, 0, 0, 100 }, STR("category", 64), INT("year", 1900, 2999), PAGE,
@@ -63,6 +65,8 @@ const struct route routes[] = {
 	{ M_POST, "/admin/logout", h_logout, R_STAFF | R_CSRF, p_csrf },
 	{ M_GET | M_HEAD, "/admin/", h_admin_home, R_STAFF, NULL },
 	{ M_GET | M_HEAD, "/admin/password", h_password_form, R_STAFF, NULL },
+	{ M_GET | M_HEAD, "/admin/calendar", h_admin_calendar, R_STAFF, p_calendar },
+	{ M_POST, "/admin/calendar", h_admin_calendar_import, R_STAFF | R_CSRF, p_calendar_import },
 	{ M_POST, "/admin/password", h_password, R_STAFF | R_CSRF, p_password },
 	{ M_GET | M_HEAD, "/admin/o/{org}/items", h_admin_items, R_STAFF | R_ORG, p_admin_items },
 	{ M_GET | M_HEAD, "/admin/o/{org}/items/new", h_admin_item_new, R_STAFF | R_ORG, NULL },

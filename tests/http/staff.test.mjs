@@ -778,3 +778,30 @@ describe('公开时限 (条例第二十六条)', () => {
     assert.match(textOf(pub.html), /晚于成文日期起 20 个工作日的公开时限 2020-10-29/);
   });
 });
+
+describe('工作日历 page', () => {
+  test('the system administrator views a year and loads the next year’s holidays; a bad file changes nothing', async () => {
+    const y2020 = await admin.get('/admin/calendar?year=2020');
+    assert.equal(y2020.status, 200);
+    assertPageBasics(y2020.text, '/admin/calendar');
+    const t = textOf(y2020.text);
+    assert.match(t, /2020-10-08 四 放假 国庆节/, '国庆 2020 is listed');
+    assert.match(t, /2020-10-10 六 调休上班/, 'the working Saturday is listed');
+    const y2030 = await admin.get('/admin/calendar?year=2030');
+    assert.match(textOf(y2030.text), /2030 年还没有节假日数据/);
+    const bad = await admin.post('/admin/calendar', { tsv: '2030-01-01\toff\t元旦\n2030-01-02\tholiday\t元旦\n' });
+    assert.equal(bad.status, 400);
+    assert.match(textOf(bad.text), /第 2 行/);
+    assert.match((await admin.get('/admin/calendar?year=2030')).text, /2030 年还没有节假日数据/, 'nothing was stored');
+    const ok = await admin.post('/admin/calendar', { tsv: '# 2030\n2030-01-01\toff\t元旦\n2030-01-05\twork\t元旦\n' });
+    assert.equal(ok.status, 200);
+    assert.match(textOf(ok.text), /已载入 2 天/);
+    assert.match(textOf(ok.text), /2030-01-05 六 调休上班 元旦/);
+  });
+
+  test('an agency administrator cannot change the national calendar', async () => {
+    const c = await loginClient(srv, 'tongxiang', env.orgPassword);
+    assert.equal((await c.get('/admin/calendar')).status, 403);
+    assert.equal((await c.post('/admin/calendar', { tsv: '2031-01-01\toff\t元旦\n' })).status, 403);
+  });
+});
