@@ -76,10 +76,12 @@ build/embed: tools/embed.c
 
 build/rel/unit/%: tests/unit/%.c $(REL_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) -Itests/unit -o $@ $< $(REL_LIB) $(PKGLIBS) -lcmocka
+	@echo "LD  $@"
+	@$(CC) $(REL_CFLAGS) -Itests/unit -o $@ $< $(REL_LIB) $(PKGLIBS) -lcmocka
 build/asan/unit/%: tests/unit/%.c $(ASAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(PKGLIBS) -lcmocka
+	@echo "LD  $@"
+	@$(CC) $(ASAN_CFLAGS) -Itests/unit -o $@ $< $(ASAN_LIB) $(PKGLIBS) -lcmocka
 
 # tools/check.sh runs build/asan/fuzz/replay_<t> over fuzz/corpus/<t>/;
 # the libFuzzer builds (clang) are in fuzz/Makefile: `make fuzz`

@@ -57,6 +57,10 @@ struct cli_sub {
 	const char *name;
 	int (*run)(const struct cli *c, int argc, char **argv);
 };
+/* A command without options: handle --help, reject unknown options, and
+ * check that there are min..max operands (what names them in the usage
+ * error). Returns 0 with optind at the first operand, or the exit code. */
+int cli_args(const struct cli *c, int argc, char **argv, int min, int max, const char *what);
 int cli_subcommand(const struct cli *c, int argc, char **argv, const struct cli_sub *subs, size_t n,
 		   const char *list);
 /* A Chinese phrase for an enum err (static storage). */

@@ -197,14 +197,7 @@ static int cal_import(const struct cli *c, int argc, char **argv)
 	int o, rc;
 
 	arena_init(&a, 0);
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END) {
-		rc = cli_opt_exit(o);
-		goto out;
-	}
-	if ((rc = cli_operands(c, argc, argv, 1, 1, "FILE")))
+	if ((rc = cli_args(c, argc, argv, 1, 1, "FILE")))
 		goto out;
 	path = argv[optind];
 	rc = CLI_FAIL;
@@ -327,18 +320,11 @@ static int cal_due(const struct cli *c, int argc, char **argv)
 	struct calendar cal;
 	long day = 0, due;
 	long long n = 0;
-	int o, rc, missing = 0;
+	int rc, missing = 0;
 	char d[11];
 
 	arena_init(&a, 0);
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END) {
-		rc = cli_opt_exit(o);
-		goto out;
-	}
-	if ((rc = cli_operands(c, argc, argv, 1, 2, "DATE N（或 -）")))
+	if ((rc = cli_args(c, argc, argv, 1, 2, "DATE N（或 -）")))
 		goto out;
 	rc = CLI_USAGE;
 	if (strcmp(argv[optind], "-") == 0) {
@@ -395,18 +381,11 @@ static int cal_is_workday(const struct cli *c, int argc, char **argv)
 	const struct calendar_row *r;
 	bool work = false;
 	long day;
-	int o, rc, y, m, d;
+	int rc, y, m, d;
 	char ds[11];
 
 	arena_init(&a, 0);
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END) {
-		rc = cli_opt_exit(o);
-		goto out;
-	}
-	if ((rc = cli_operands(c, argc, argv, 1, 1, "DATE")))
+	if ((rc = cli_args(c, argc, argv, 1, 1, "DATE")))
 		goto out;
 	if (date_parse(argv[optind], strlen(argv[optind]), &day)) {
 		rc = cli_usage_fail(c, "日期“%s”无效，应为 YYYY-MM-DD", argv[optind]);
@@ -445,14 +424,7 @@ static int cal_years(const struct cli *c, int argc, char **argv)
 	size_t n = 0;
 
 	arena_init(&a, 0);
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END) {
-		rc = cli_opt_exit(o);
-		goto out;
-	}
-	if ((rc = cli_operands(c, argc, argv, 0, 0, "")))
+	if ((rc = cli_args(c, argc, argv, 0, 0, "")))
 		goto out;
 	rc = CLI_FAIL;
 	if (cli_db_require(c) || cli_db_open(c, true, &db, &fts, NULL) || platform_id(db, &a, &org_id))

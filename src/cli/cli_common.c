@@ -392,3 +392,15 @@ int cli_subcommand(const struct cli *c, int argc, char **argv, const struct cli_
 			return subs[i].run(c, argc - 1, argv + 1);
 	return cli_usage_fail(c, "未知子命令“%s”（可用：%s）", argv[1], list);
 }
+
+int cli_args(const struct cli *c, int argc, char **argv, int min, int max, const char *what)
+{
+	int o;
+
+	cli_opt_reset();
+	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
+		;
+	if (o != CLI_OPT_END)
+		return cli_opt_exit(o);
+	return cli_operands(c, argc, argv, min, max, what);
+}

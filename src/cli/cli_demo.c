@@ -117,17 +117,10 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 	FILE *items = NULL;
 	long long n = 0;
 	char now[21];
-	int o, rc;
+	int rc;
 
 	arena_init(&a, 0);
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END) {
-		rc = cli_opt_exit(o);
-		goto out;
-	}
-	if ((rc = cli_operands(c, argc, argv, 0, 0, "")) || (rc = cli_db_require(c)) ||
+	if ((rc = cli_args(c, argc, argv, 0, 0, "")) || (rc = cli_db_require(c)) ||
 	    (rc = find_data_dir(&a, &dir)))
 		goto out;
 	rc = CLI_FAIL;

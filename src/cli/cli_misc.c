@@ -39,14 +39,9 @@ int cli_backup(const struct cli *c, int argc, char **argv)
 	const char *dest;
 	bool created = false;
 	char size[32];
-	int o, rc, e;
+	int rc, e;
 
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END)
-		return cli_opt_exit(o);
-	if ((rc = cli_operands(c, argc, argv, 1, 1, "FILE（备份文件）")))
+	if ((rc = cli_args(c, argc, argv, 1, 1, "FILE（备份文件）")))
 		return rc;
 	dest = argv[optind];
 	if ((rc = cli_db_require(c)))
@@ -85,15 +80,10 @@ out:
 
 int cli_version(const struct cli *c, int argc, char **argv)
 {
-	int o;
+	int rc;
 
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END)
-		return cli_opt_exit(o);
-	if ((o = cli_operands(c, argc, argv, 0, 0, "")))
-		return o;
+	if ((rc = cli_args(c, argc, argv, 0, 0, "")))
+		return rc;
 	printf("gongkai %s\n", GONGKAI_VERSION);
 	printf("%s\n", db_engine_version());
 	printf("libmicrohttpd %s\n", http_library_version());

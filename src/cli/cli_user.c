@@ -322,17 +322,10 @@ static int user_list(const struct cli *c, int argc, char **argv)
 	struct user *users = NULL;
 	const char *(*cells)[COLS] = NULL;
 	size_t n = 0, width[COLS];
-	int o, rc;
+	int rc;
 
 	arena_init(&a, 0);
-	cli_opt_reset();
-	while ((o = cli_opt(c, argc, argv, "", NULL)) >= 0)
-		;
-	if (o != CLI_OPT_END) {
-		rc = cli_opt_exit(o);
-		goto out;
-	}
-	if ((rc = cli_operands(c, argc, argv, 0, 0, "")) || (rc = cli_db_require(c)) ||
+	if ((rc = cli_args(c, argc, argv, 0, 0, "")) || (rc = cli_db_require(c)) ||
 	    (rc = cli_db_open(c, true, &db, &fts, NULL)))
 		goto out;
 	rc = CLI_FAIL;
