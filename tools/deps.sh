@@ -24,7 +24,7 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-if [ ! -d node_modules/playwright-core ]; then
-	echo "make deps: installing npm test tooling (playwright-core)"
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/html-validate ]; then
+	echo "make deps: installing npm test tooling (playwright-core, html-validate)"
 	npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HtmlValidate } from 'html-validate';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.resolve(ROOT, process.env.GONGKAI_BIN || 'build/asan/gongkai');
@@ -367,7 +368,18 @@ export function metaTable(html) {
 }
 
 /** Basic page checks every HTML page must pass: lang, title, labelled inputs. */
+const htmlValidator = new HtmlValidate({ extends: ['html-validate:recommended'] });
+
+/** Markup that an HTML validator (html-validate, recommended rules) accepts. */
+export function assertValidHtml(html, where) {
+  const report = htmlValidator.validateStringSync(html);
+  const messages = report.results.flatMap((r) => r.messages)
+    .map((m) => `line ${m.line}: ${m.ruleId}: ${m.message}`);
+  assert.ok(report.valid, `${where}: invalid HTML:\n${messages.slice(0, 10).join('\n')}`);
+}
+
 export function assertPageBasics(html, where) {
+  assertValidHtml(html, where);
   assert.match(html, /<html lang="zh-CN">/, `${where}: missing <html lang="zh-CN">`);
   const title = firstTag(html, 'title');
   assert.ok(title && textOf(title).length > 0, `${where}: missing or empty <title>`);

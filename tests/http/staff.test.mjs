@@ -280,7 +280,7 @@ describe('items: create, publish, withdraw', () => {
     const e = await edit(admin, id);
     assert.equal(e.status, '草稿');
     assert.equal(e.indexNo, null, 'a draft has no 索引号 yet');
-    assert.match(e.html, /<input id="doc_no" name="doc_no"[^>]*value="桐教〔2026〕7号"/, 'stored 文号 shown as 桐教〔2026〕7号');
+    assert.match(e.html, /<input type="text" id="doc_no" name="doc_no"[^>]*value="桐教〔2026〕7号"/, 'stored 文号 shown as 桐教〔2026〕7号');
     assert.ok(!e.html.includes('<script>alert(1)</script>'), 'the body is escaped in the editor');
     assert.match(e.html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   });
