@@ -31,7 +31,7 @@ before(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(15_000); // the server under test is the ASan build, on a busy machine
   page = context.pages()[0] || await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
@@ -52,7 +52,7 @@ after(async () => {
   }
 });
 
-test('home → search with Enter → first result → item page', { timeout: 30_000 }, async () => {
+test('home → search with Enter → first result → item page', { timeout: 45_000 }, async () => {
   const resp = await page.goto(srv.base + '/');
   assert.equal(resp.status(), 200);
   assert.equal(new URL(page.url()).pathname, `/o/${ORG}/`, 'GET / lands on the only agency');
@@ -93,7 +93,7 @@ test('home → search with Enter → first result → item page', { timeout: 30_
   assert.deepEqual(pageErrors, [], 'no script errors or external requests');
 });
 
-test('keyboard: the first Tab focuses the skip link 跳到主要内容', { timeout: 15_000 }, async () => {
+test('keyboard: the first Tab focuses the skip link 跳到主要内容', { timeout: 30_000 }, async () => {
   await page.goto(`${srv.base}/o/${ORG}/`);
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => ({
@@ -111,7 +111,7 @@ test('keyboard: the first Tab focuses the skip link 跳到主要内容', { timeo
   await page.screenshot({ path: path.join(SHOTS, 'home-skip-link.png') });
 });
 
-test('the page is styled and readable on a phone-sized screen', { timeout: 15_000 }, async () => {
+test('the page is styled and readable on a phone-sized screen', { timeout: 30_000 }, async () => {
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${srv.base}/o/${ORG}/catalog`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
