@@ -18,22 +18,7 @@
 
 #include "arena_fixture.h"
 
-/* A message for people: valid UTF-8 with at least one CJK ideograph. */
-static void assert_chinese(const char *msg)
-{
-	const char *cur, *end;
-	bool cjk = false;
-
-	assert_non_null(msg);
-	assert_true(utf8_valid(msg, strlen(msg)));
-	for (cur = msg, end = msg + strlen(msg); cur < end;) {
-		uint32_t c = utf8_next(&cur, end);
-
-		cjk = cjk || (c >= 0x4E00 && c <= 0x9FFF);
-	}
-	if (!cjk)
-		fail_msg("not a Chinese message: %s", msg);
-}
+#include "assert_chinese.h"
 
 /* ---- 文号 ---- */
 

@@ -119,22 +119,7 @@ static const unsigned char ole[] = { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0
 				     0x3E, 0, 0x03, 0, 0xFE, 0xFF };
 static const unsigned char elf[] = { 0x7F, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3E, 0 };
 
-/* A message for people: valid UTF-8 with at least one CJK ideograph. */
-static void assert_chinese(const char *msg)
-{
-	const char *cur, *end;
-	bool cjk = false;
-
-	assert_non_null(msg);
-	assert_true(utf8_valid(msg, strlen(msg)));
-	for (cur = msg, end = msg + strlen(msg); cur < end;) {
-		uint32_t c = utf8_next(&cur, end);
-
-		cjk = cjk || (c >= 0x4E00 && c <= 0x9FFF);
-	}
-	if (!cjk)
-		fail_msg("not a Chinese message: %s", msg);
-}
+#include "assert_chinese.h"
 
 static void accepts_at(int line, const char *path, const char *name, const char *mime)
 {
