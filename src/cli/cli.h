@@ -144,6 +144,14 @@ int cli_user_create(struct db *db, struct arena *a, const struct org *org, const
  * imported. *count gets the rows imported. */
 int cli_import_tsv(struct db *db, const struct org *org, FILE *f, const char *name, long long *count);
 
+/* ---- applications ---- */
+/* Load the applications of a JSON file (see cli_apps.c for the format)
+ * into org through the domain procedure, as user_id (actor in the
+ * history), inside the caller's transaction. Reports the first bad one and
+ * returns CLI_FAIL (the caller rolls back); *count gets how many loaded. */
+int cli_apps_load(struct db *db, struct arena *a, const struct org *org, long long user_id, const char *actor,
+		  const char *path, long long *count);
+
 /* ---- calendar ---- */
 /* Load the shipped national calendar (cn-calendar.tsv of the data
  * directory) into org when it covers no year yet, inside the caller's

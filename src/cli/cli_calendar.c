@@ -21,11 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/date.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "domain/applications/cases.h"
 #include "domain/calendar/calendar.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -192,8 +194,9 @@ static int cal_import(const struct cli *c, int argc, char **argv)
 	struct calendar_row *rows = NULL;
 	int *years = NULL, *had = NULL, *replaced = NULL;
 	size_t n = 0, ny = 0, nhad = 0, nrep = 0, off, work;
-	long long org_id;
+	long long org_id, changed = 0;
 	const char *path;
+	char now[21];
 	int o, rc;
 
 	arena_init(&a, 0);
@@ -220,6 +223,12 @@ static int cal_import(const struct cli *c, int argc, char **argv)
 		cli_fail("导入工作日历失败：%s；未做改动", cli_err_text(o));
 		goto out;
 	}
+	/* open applications' due dates follow the new calendar */
+	time_format_utc(time(NULL), now);
+	if ((o = app_calendar_changed(db, &a, org_id, now, &changed))) {
+		cli_fail("重新计算在办申请的答复期限失败：%s；未做改动", cli_err_text(o));
+		goto out;
+	}
 	if (db_commit(db)) {
 		cli_fail("提交失败，未做改动");
 		goto out;
@@ -235,6 +244,8 @@ static int cal_import(const struct cli *c, int argc, char **argv)
 	       years_text(&a, years, ny));
 	if (nrep)
 		printf("其中 %s 年的原有数据已被替换\n", years_text(&a, replaced, nrep));
+	if (changed)
+		printf("%lld 件在办申请的答复期限已按新日历重新计算（见各申请的期限变更记录）\n", changed);
 	rc = CLI_OK;
 out:
 	if (db)

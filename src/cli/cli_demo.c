@@ -1,7 +1,8 @@
 /* cli_demo.c - `gongkai demo`: load the demo agency (桐乡市教育局) from
  * data/demo/tongxiang-edu/: org.tsv (a header, then one row: name, slug,
- * org_code, parent slug), guide.md (政府信息公开指南) and items.tsv (its
- * 公开目录, the format of `gongkai import`). Everything happens in one
+ * org_code, parent slug), guide.md (政府信息公开指南), items.tsv (its
+ * 公开目录, the format of `gongkai import`) and applications.json (its
+ * 2021 disclosure applications, see cli_apps.c). Everything happens in one
  * transaction, so a failure leaves nothing half-loaded, and a second run
  * changes nothing. */
 #include "cli/cli.h"
@@ -115,7 +116,8 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 	char *guide, *path;
 	size_t guide_n;
 	FILE *items = NULL;
-	long long n = 0;
+	long long n = 0, napps = 0;
+	struct user admin;
 	char now[21];
 	int rc;
 
@@ -169,11 +171,15 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 		goto out;
 	if (cli_user_create(db, &a, &org, DEMO_ADMIN, "桐乡市教育局管理员", "orgadmin", NULL, now, &password))
 		goto out;
+	if (store_user_by_name(db, &a, DEMO_ADMIN, &admin) ||
+	    !(path = arena_printf(&a, "%s/" DEMO_SUBDIR "/applications.json", dir)) ||
+	    cli_apps_load(db, &a, &org, admin.id, "沈丽", path, &napps))
+		goto out;
 	if (db_commit(db)) {
 		cli_fail("提交失败，未做改动");
 		goto out;
 	}
-	printf("已创建演示机构：%s（%s），导入公开目录 %lld 条\n", org.name, org.slug, n);
+	printf("已创建演示机构：%s（%s），导入公开目录 %lld 条、依申请公开 %lld 件\n", org.name, org.slug, n, napps);
 	printf("机构管理员：%s  一次性密码：%s（请登录后修改）\n", DEMO_ADMIN, password);
 	rc = CLI_OK;
 out:

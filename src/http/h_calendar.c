@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "domain/applications/cases.h"
 #include "domain/auth/auth.h"
 #include "domain/calendar/calendar.h"
 #include "http/http.h"
@@ -122,6 +123,8 @@ int h_admin_calendar_import(struct req *r)
 	const char *text = param_str(r, "tsv"), *msg = NULL;
 	struct calendar_row *rows;
 	struct org platform;
+	long long changed = 0;
+	char now[21];
 	size_t n;
 	int *years;
 	size_t ny;
@@ -139,13 +142,16 @@ int h_admin_calendar_import(struct req *r)
 		return respond_error(r, 500, "服务器内部错误。");
 	if ((rc = store_org_platform(req_db(r), &r->arena, &platform)) || (rc = db_begin(req_db(r))))
 		return respond_error(r, 500, "服务器内部错误。");
-	if ((rc = calendar_import(req_db(r), &r->arena, platform.id, rows, n)) || (rc = db_commit(req_db(r)))) {
+	time_format_utc(time(NULL), now);
+	if ((rc = calendar_import(req_db(r), &r->arena, platform.id, rows, n)) ||
+	    (rc = app_calendar_changed(req_db(r), &r->arena, platform.id, now, &changed)) ||
+	    (rc = db_commit(req_db(r)))) {
 		db_rollback(req_db(r));
 		return respond_error(r, 500, "保存工作日历失败，未做改动。");
 	}
 	log_info("calendar: %zu days for %zu year(s) from %d loaded by %s", n, ny, years[0], r->user.username);
 	return calendar_page(r, 200, years[0],
-			     NULL, arena_printf(&r->arena, "已载入 %zu 天（%d 年%s），原有的该年份数据已替换。", n, years[0],
-						ny > 1 ? " 等" : ""),
+			     NULL, arena_printf(&r->arena, "已载入 %zu 天（%d 年%s），原有的该年份数据已替换；"
+						"%lld 件在办申请的答复期限已重新计算。", n, years[0], ny > 1 ? " 等" : "", changed),
 			     NULL);
 }

@@ -36,7 +36,11 @@ int db_migrate(struct db *db, int *applied);
 int db_schema_version(struct db *db, int *out);
 
 /* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE on
- * SQLite), so a transaction never fails half-way on lock upgrade. */
+ * SQLite), so a transaction never fails half-way on lock upgrade. Inside an
+ * open transaction db_begin opens a savepoint instead, and the matching
+ * db_commit / db_rollback release or undo only that inner unit: a domain
+ * function that owns its transaction also works inside a caller's (a bulk
+ * load that must stay all-or-nothing). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 /* Roll back if a transaction is open; safe to call on any path. */

@@ -33,7 +33,7 @@ struct db {
 	struct fts_ctx *fts;
 	struct db_stmt cache[STMT_CACHE];
 	int ncache;
-	bool in_tx;
+	int depth;      /* open transactions: 1 = BEGIN, more = savepoints inside it */
 };
 
 static int sql_err(struct db *db, const char *what)
@@ -117,19 +117,32 @@ int db_exec(struct db *db, const char *sql)
 
 int db_begin(struct db *db)
 {
-	int rc = db_exec(db, "BEGIN IMMEDIATE");
+	int rc;
 
-	if (rc == 0)
-		db->in_tx = true;
+	if (db->depth > 0 && !sqlite3_get_autocommit(db->h)) {
+		/* nested: a savepoint, so the inner unit can fail alone */
+		if ((rc = db_exec(db, "SAVEPOINT gk_nested")) == 0)
+			db->depth++;
+		return rc;
+	}
+	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) == 0)
+		db->depth = 1;
 	return rc;
 }
 
 int db_commit(struct db *db)
 {
-	int rc = db_exec(db, "COMMIT");
+	int rc;
 
-	if (rc == 0)
-		db->in_tx = false;
+	if (db->depth > 1) {
+		if ((rc = db_exec(db, "RELEASE gk_nested")) == 0)
+			db->depth--;
+		else
+			db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_exec(db, "COMMIT")) == 0)
+		db->depth = 0;
 	else
 		db_rollback(db);
 	return rc;
@@ -137,9 +150,15 @@ int db_commit(struct db *db)
 
 void db_rollback(struct db *db)
 {
+	if (db->depth > 1 && !sqlite3_get_autocommit(db->h)) {
+		sqlite3_exec(db->h, "ROLLBACK TO gk_nested", NULL, NULL, NULL);
+		sqlite3_exec(db->h, "RELEASE gk_nested", NULL, NULL, NULL);
+		db->depth--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	db->in_tx = false;
+	db->depth = 0;
 }
 
 int db_prep(struct db *db, const char *sql, struct db_stmt **out)

@@ -220,4 +220,149 @@ int store_calendar_days(struct db *db, struct arena *a, long long org_id, struct
 /* The years org's calendar covers, ascending; *out is an arena array of *n. */
 int store_calendar_years(struct db *db, struct arena *a, long long org_id, int **out, size_t *n);
 
+/* ==== disclosure applications (依申请公开) ====
+ * The case record, its events, due-date changes, letters and files. The
+ * rules (states, actions, deadlines, validation) are in
+ * domain/applications; these functions only read and write rows. */
+struct application {
+	long long id;
+	long long org_id;
+	const char *serial;         /* 申请编号 2021-0007 */
+	const char *tracking_code;  /* 查询码 */
+	const char *check_digits;   /* last 4 digits of the phone */
+	const char *submit_token;   /* NULL when none */
+	const char *state;          /* taxonomy.h state code */
+	const char *applicant_type; /* taxonomy.h applicant code */
+	const char *name;
+	const char *id_kind;
+	const char *id_number;
+	const char *contact_person;
+	const char *phone;
+	const char *email;
+	const char *address;
+	const char *postcode;
+	const char *info_title;
+	const char *info_doc_no;
+	const char *info_desc;
+	const char *medium;
+	const char *delivery;
+	const char *channel;
+	const char *evidence;
+	const char *submitted_on;
+	const char *received_on;
+	const char *due_on;         /* NULL when it cannot be computed */
+	const char *due_error;      /* why not ("" when computed) */
+	bool extended;
+	const char *wait_until;     /* NULL unless waiting for the applicant */
+	int fee_standard;
+	long long fee_units;
+	long long fee_yuan;
+	const char *outcome;        /* NULL while open */
+	const char *basis;
+	const char *closed_on;      /* NULL while open */
+	int version;
+	long long created_by;       /* 0: the applicant */
+	const char *created_at;
+	const char *updated_at;
+};
+
+struct app_event {
+	long long id;
+	long long application_id;
+	const char *action;         /* taxonomy.h action code, or "submit" / "register" */
+	const char *day;
+	int n;
+	long long user_id;          /* 0: the applicant */
+	const char *actor;
+	const char *reason;
+	const char *detail;
+	const char *at;
+};
+
+struct app_due_change {
+	const char *old_due;        /* NULL: none */
+	const char *new_due;
+	const char *cause;
+	const char *at;
+};
+
+struct app_letter {
+	long long id;
+	long long org_id;
+	long long application_id;
+	const char *kind;
+	const char *title;
+	const char *doc_no;
+	const char *body_md;
+	const char *status;         /* draft issued */
+	const char *issued_on;
+	int version;
+	const char *created_at;
+	const char *updated_at;
+};
+
+struct app_file {
+	long long id;
+	long long org_id;
+	long long application_id;
+	const char *role;           /* request released */
+	const char *filename;
+	const char *mime;
+	long long size;
+	const char *sha256;
+	const char *created_at;
+};
+
+/* Insert a (sets a->id); ERR_CONFLICT when its submit_token or serial is
+ * taken. */
+int store_app_insert(struct db *db, struct application *a);
+/* Write every mutable field when the stored version is a->version; bumps
+ * it (a->version too). ERR_CONFLICT when someone saved in between. */
+int store_app_update(struct db *db, struct application *a);
+int store_app_get(struct db *db, struct arena *a, long long org_id, long long id, struct application *out);
+int store_app_by_token(struct db *db, struct arena *a, long long org_id, const char *token, struct application *out);
+int store_app_by_code(struct db *db, struct arena *a, const char *code, struct application *out);
+/* The next serial number of (org, year): the count of its applications of
+ * that year plus one (inside the inserting transaction). */
+int store_app_next_serial(struct db *db, long long org_id, int year, long long *serial);
+
+struct app_filter {
+	long long org_id;           /* 0: all orgs (recomputing due dates) */
+	bool open_only;             /* states still owing a reply */
+	const char *state;          /* NULL: any */
+	long long limit, offset;
+};
+/* Applications by due date (open first, earliest due first, no due date
+ * first of all: those need attention), then by received date. */
+int store_app_list(struct db *db, struct arena *a, const struct app_filter *f, struct application **out,
+		   size_t *n, long long *total);
+/* Every application of org received on or before to (YYYY-MM-DD) and not
+ * closed before from: the rows the report of [from, to] needs. */
+int store_app_for_period(struct db *db, struct arena *a, long long org_id, const char *from, const char *to,
+			 struct application **out, size_t *n);
+/* Count the applications of one applicant (same id_number) in org received
+ * in [from, to]: the k of 按件计收. */
+int store_app_count_applicant(struct db *db, long long org_id, const char *id_number, const char *from,
+			      const char *to, long long *n);
+
+int store_app_event_add(struct db *db, long long org_id, struct app_event *e);
+int store_app_events(struct db *db, struct arena *a, long long org_id, long long app_id, struct app_event **out,
+		     size_t *n);
+int store_app_due_change_add(struct db *db, long long org_id, long long app_id, const struct app_due_change *c);
+int store_app_due_changes(struct db *db, struct arena *a, long long org_id, long long app_id,
+			  struct app_due_change **out, size_t *n);
+
+int store_app_letter_insert(struct db *db, struct app_letter *l);
+/* Save title, doc_no, body_md, status and issued_on when the stored version
+ * is l->version (a draft only: issued letters are final): ERR_CONFLICT. */
+int store_app_letter_update(struct db *db, struct app_letter *l);
+int store_app_letter_get(struct db *db, struct arena *a, long long org_id, long long id, struct app_letter *out);
+int store_app_letters(struct db *db, struct arena *a, long long org_id, long long app_id, struct app_letter **out,
+		      size_t *n);
+
+int store_app_file_insert(struct db *db, struct app_file *f);
+int store_app_file_get(struct db *db, struct arena *a, long long org_id, long long id, struct app_file *out);
+int store_app_files(struct db *db, struct arena *a, long long org_id, long long app_id, struct app_file **out,
+		    size_t *n);
+
 #endif

@@ -122,6 +122,10 @@ int auth_can(struct db *db, long long user_id, long long org_id, enum perm p, bo
 		return store_membership_has(db, org_id, user_id, "reviewer", out);
 	case PERM_ADMIN:
 		return store_membership_has(db, org_id, user_id, "orgadmin", out);
+	case PERM_CASES:
+		if ((rc = store_membership_has(db, org_id, user_id, "orgadmin", out)) || *out)
+			return rc;
+		return store_membership_has(db, org_id, user_id, "handler", out);
 	}
 	return ERR_INTERNAL;
 }

@@ -31,6 +31,8 @@ enum perm {
 	PERM_EDIT,     /* create and edit items, upload attachments */
 	PERM_PUBLISH,  /* publish and withdraw */
 	PERM_ADMIN,    /* org settings such as the 指南 */
+	PERM_CASES,    /* handle disclosure applications and see applicants'
+			* personal data unmasked (orgadmin, handler) */
 };
 /* The one permission check: may user_id do perm in org_id? A system
  * administrator (sysadmin in the platform org) may do everything. */
