@@ -111,6 +111,22 @@ static const struct cmd cmds[] = {
 	  "退出状态：0 成功，1 运行错误（文件有误、缺少该年数据），2 用法错误。\n"
 	  "\n"
 	  "选项：\n" DB_HELP },
+	{ "applications", cli_applications, "依申请公开：年度统计、导出、导入",
+	  "用法：gongkai applications counts SLUG YEAR\n"
+	  "      gongkai applications export SLUG [--personal]\n"
+	  "      gongkai applications import SLUG FILE\n"
+	  "\n"
+	  "counts  输出机构 YEAR 年度“收到和处理政府信息公开申请情况”（年度报告表三）的各项数字\n"
+	  "        （TSV：行为表三各项，列为申请人类型及总计；2019、2020 年按当时格式合并“其他处理”）。\n"
+	  "        每列满足：本年新收 + 上年结转 = 办理结果总计 + 结转下年度继续办理。\n"
+	  "export  以 TSV 输出机构的全部申请。证件号码、联系电话、电子邮箱、通信地址默认留空，\n"
+	  "        加 --personal 才输出（注意个人信息保护）。\n"
+	  "import  从 JSON 文件导入申请及其办理过程（格式见 src/cli/cli_apps.c 开头，演示数据\n"
+	  "        data/demo/tongxiang-edu/applications.json 为例）：每件申请和每个办理步骤都按\n"
+	  "        网页上的同一规则检查；任一件有误则报告并不做改动。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --personal         export 时包含个人信息\n" DB_HELP },
 	{ "backup", cli_backup, "在线备份数据库到新文件",
 	  "用法：gongkai backup FILE\n"
 	  "\n"

@@ -99,7 +99,7 @@ const struct app_action *app_action_by_id(int id);
 bool app_action_allowed(const struct app_action *a, const char *state);
 
 /* ---- outcomes: reply types and the rows of 表三 ---- */
-enum { APP_ROWS = 23 };   /* 〔2021〕30号: (一) (二) (三)1-8 (四)1-3 (五)1-5 (六)1-3 */
+enum { APP_ROWS = 21 };   /* 〔2021〕30号: (一) (二) (三)1-8 (四)1-3 (五)1-5 (六)1-3 */
 struct app_row {
 	const char *key;      /* "1" "2" "3.1".."3.8" "4.1".."4.3" "5.1".."5.5" "6.1".."6.3" */
 	const char *group;    /* （一）予以公开 ... （六）其他处理 */

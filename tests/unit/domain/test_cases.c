@@ -500,9 +500,30 @@ static void test_year_counts(void **state)
 	}
 }
 
+/* The vocabularies: every row of table 三 (2021 format: 21 data rows)
+ * has its labels; every reply type counts under one of them. */
+static void test_taxonomy_rows(void **state)
+{
+	(void)state;
+	for (int i = 0; i < APP_ROWS; i++) {
+		assert_non_null(app_rows[i].key);
+		assert_non_null(app_rows[i].group);
+		assert_non_null(app_rows[i].label);
+	}
+	assert_string_equal(app_rows[APP_ROWS - 1].key, "6.3");
+	for (size_t i = 0; i < app_outcomes_count; i++) {
+		assert_true(app_outcomes[i].row >= 0 && app_outcomes[i].row < APP_ROWS);
+		assert_non_null(app_outcomes[i].letter);
+	}
+	assert_string_equal(app_rows[app_outcome_find("partial")->row].key, "2");
+	assert_string_equal(app_rows[app_outcome_find("not_ours")->row].key, "4.1");
+	assert_string_equal(app_rows[app_outcome_find("unpaid")->row].key, "6.2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_taxonomy_rows),
 		cmocka_unit_test_setup_teardown(test_due_dates_on_hard_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receipt_date_per_channel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_double_submission_stores_once, setup, teardown),
