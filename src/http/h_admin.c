@@ -516,26 +516,6 @@ int h_admin_item_action(struct req *r)
 	return item_form(r, 200, &it, NULL, notice);
 }
 
-/* Move an accepted upload into the content-addressed store. */
-static int store_blob(struct req *r, struct upload *u, char hex[65])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char dir[700], path[800];
-
-	crypto_hash_sha256_final(u->sha, h);
-	hex_encode(h, sizeof(h), hex);
-	snprintf(dir, sizeof(dir), "%s/%.2s", r->app->files_dir, hex);
-	snprintf(path, sizeof(path), "%s/%s", dir, hex);
-	if (mkdir(dir, 0750) && errno != EEXIST)
-		return err_log(ERR_IO, "upload: mkdir %s: %s", dir, strerror(errno));
-	if (fsync(u->fd))
-		return err_log(ERR_IO, "upload: fsync: %s", strerror(errno));
-	/* link, not rename: an identical file already stored stays as it is */
-	if (link(u->path, path) && errno != EEXIST)
-		return err_log(ERR_IO, "upload: link %s: %s", path, strerror(errno));
-	return 0;
-}
-
 int h_admin_upload(struct req *r)
 {
 	struct upload *u = req_upload(r, "file");
@@ -564,7 +544,7 @@ int h_admin_upload(struct req *r)
 		return item_form(r, 400, &it, "文件名无效或过长。", NULL);
 	if (filetype_check(u->path, base, &ft, &msg))
 		return item_form(r, 400, &it, msg, NULL);
-	if ((rc = store_blob(r, u, hex)))
+	if ((rc = req_store_upload(r, u, hex)))
 		return server_error(r, rc);
 	now_utc(now);
 	at.org_id = r->org.id;

@@ -42,6 +42,7 @@ enum {
 	R_ORG = 1 << 3,    /* {org} names an organisation: resolved into req->org */
 	R_UPLOAD = 1 << 4, /* multipart form with files */
 	R_FORM = 1 << 5,   /* the page holds POST forms: needs a CSRF token */
+	R_JSON = 1 << 6,   /* a POST with a JSON body (API): the body is in req->body */
 };
 
 enum param_type { P_STR, P_INT, P_DATE, P_TEXT /* multi-line */, P_QUERY /* lenient: truncated, never an error */ };
@@ -104,6 +105,7 @@ struct req {
 	struct upload *uploads;
 	struct MHD_PostProcessor *pp;
 	long long body_bytes;
+	struct buf *json;            /* R_JSON: the raw body (NUL-terminated via buf_cstr) */
 	int body_err;                /* 413 or 400 decided while reading */
 	/* the connection for this request (taken from the pool on demand) */
 	struct db *db;
@@ -126,6 +128,9 @@ struct db *req_db(struct req *r);
 const char *param_str(struct req *r, const char *name);        /* NULL when absent or empty */
 long long param_int(struct req *r, const char *name, long long dflt);
 struct upload *req_upload(struct req *r, const char *field);
+/* Move an accepted upload into the content-addressed file store
+ * (files_dir/xx/<sha256>); hex gets its SHA-256. ERR_IO (logged). */
+int req_store_upload(struct req *r, struct upload *u, char hex[65]);
 
 /* Responses. Each returns 0 after queueing a response. */
 int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ctx);
@@ -177,8 +182,33 @@ int h_admin_calendar(struct req *r);
 int h_admin_calendar_import(struct req *r);
 int h_admin_guide(struct req *r);
 int h_admin_guide_save(struct req *r);
+int h_apply_form(struct req *r);
+int h_apply_submit(struct req *r);
+int h_track_form(struct req *r);
+int h_track(struct req *r);
+int h_admin_apps(struct req *r);
+int h_admin_app_new(struct req *r);
+int h_admin_app_create(struct req *r);
+int h_admin_app(struct req *r);
+int h_admin_app_action(struct req *r);
+int h_admin_app_upload(struct req *r);
+int h_admin_app_file(struct req *r);
+int h_admin_letter(struct req *r);
+int h_admin_letter_save(struct req *r);
+int h_admin_letter_print(struct req *r);
+int h_admin_letter_pdf(struct req *r);
+int h_api_apply(struct req *r);
+int h_api_track(struct req *r);
 int h_api_items(struct req *r);
 int h_api_item(struct req *r);
+
+/* The context of the application procedure for this request: the
+ * platform's working-day calendar (loaded into *cal, request memory), the
+ * request's org, the staff member (or the applicant when not staff),
+ * today and now. Returns 0 or an err code. */
+struct app_ctx;
+struct calendar;
+int req_app_ctx(struct req *r, struct app_ctx *c, struct calendar *cal);
 
 /* The one permission check for staff routes (auth_can on req_db). Responds
  * 403 itself and returns false when not allowed. */

@@ -40,6 +40,30 @@ static const struct param_spec p_category[] = {
 static const struct param_spec p_calendar[] = { INT("year", 1900, 2999), END };
 static const struct param_spec p_calendar_import[] = { STR("csrf", 64), TEXT("tsv", 200000), END };
 static const struct param_spec p_guide[] = { STR("csrf", 64), TEXT("guide_md", 200000), END };
+/* disclosure applications: the applicant's fields (条例第二十九条) */
+#define APPLICANT_FIELDS                                                                                     \
+	STR("applicant_type", 16), STR("name", 100), STR("id_kind", 20), STR("id_number", 40),              \
+		STR("contact_person", 50), STR("phone", 30), STR("email", 100), STR("address", 200),          \
+		STR("postcode", 10), STR("info_title", 300), STR("info_doc_no", 100), TEXT("info_desc", 5000), \
+		STR("medium", 10), STR("delivery", 10)
+static const struct param_spec p_apply[] = { STR("csrf", 64), STR("token", 64), APPLICANT_FIELDS, END };
+static const struct param_spec p_track[] = { STR("csrf", 64), STR("code", 40), STR("check", 8), END };
+static const struct param_spec p_api_track[] = { STR("code", 40), STR("check", 8), END };
+static const struct param_spec p_app_list[] = { STR("state", 16), STR("view", 8), PAGE, END };
+static const struct param_spec p_app_register[] = {
+	STR("csrf", 64), STR("token", 64), APPLICANT_FIELDS, STR("channel", 16), DATE("arrived_on"),
+	DATE("confirmed_on"), STR("evidence", 500), END
+};
+static const struct param_spec p_app_action[] = {
+	STR("csrf", 64), STR("action", 20), INT("version", 1, 1LL << 40), DATE("day"), TEXT("reason", 5000),
+	STR("party", 200), INT("days", 0, 60), STR("approver", 50), STR("outcome", 20), TEXT("basis", 1000),
+	INT("fee_standard", 0, 2), INT("fee_units", 0, 100000000), END
+};
+static const struct param_spec p_app_file[] = { STR("csrf", 64), STR("role", 10), END };
+static const struct param_spec p_letter[] = {
+	STR("csrf", 64), STR("title", 100), STR("doc_no", 60), TEXT("body_md", 200000), INT("version", 1, 1LL << 40),
+	STR("issue", 4), END
+};
 static const struct param_spec p_api_items[] = {
 	{ "q", P_QUERY, 0, 0, 100 }, STR("category", 64), INT("year", 1900, 2999), PAGE,
 	INT("per_page", 1, 100), END
@@ -59,6 +83,10 @@ const struct route routes[] = {
 	{ M_GET | M_HEAD, "/o/{org}/guide", h_guide, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/feed.atom", h_feed, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/feed/{id}.atom", h_feed_category, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/apply", h_apply_form, R_ORG | R_FORM, NULL },
+	{ M_POST, "/o/{org}/apply", h_apply_submit, R_ORG | R_CSRF | R_UPLOAD, p_apply },
+	{ M_GET | M_HEAD, "/o/{org}/track", h_track_form, R_ORG | R_FORM, NULL },
+	{ M_POST, "/o/{org}/track", h_track, R_ORG | R_CSRF, p_track },
 	/* staff */
 	{ M_GET | M_HEAD, "/admin/login", h_login_form, R_FORM, NULL },
 	{ M_POST, "/admin/login", h_login, R_CSRF, p_login },
@@ -83,8 +111,23 @@ const struct route routes[] = {
 	{ M_POST, "/admin/o/{org}/categories/{id}/delete", h_admin_category_delete, R_STAFF | R_ORG | R_CSRF, p_csrf },
 	{ M_GET | M_HEAD, "/admin/o/{org}/guide", h_admin_guide, R_STAFF | R_ORG, NULL },
 	{ M_POST, "/admin/o/{org}/guide", h_admin_guide_save, R_STAFF | R_ORG | R_CSRF, p_guide },
+	{ M_GET | M_HEAD, "/admin/o/{org}/applications", h_admin_apps, R_STAFF | R_ORG, p_app_list },
+	{ M_GET | M_HEAD, "/admin/o/{org}/applications/new", h_admin_app_new, R_STAFF | R_ORG, NULL },
+	{ M_POST, "/admin/o/{org}/applications/new", h_admin_app_create, R_STAFF | R_ORG | R_CSRF, p_app_register },
+	{ M_GET | M_HEAD, "/admin/o/{org}/applications/{id}", h_admin_app, R_STAFF | R_ORG, NULL },
+	{ M_POST, "/admin/o/{org}/applications/{id}/action", h_admin_app_action, R_STAFF | R_ORG | R_CSRF,
+	  p_app_action },
+	{ M_POST, "/admin/o/{org}/applications/{id}/files", h_admin_app_upload, R_STAFF | R_ORG | R_CSRF | R_UPLOAD,
+	  p_app_file },
+	{ M_GET | M_HEAD, "/admin/o/{org}/applications/{id}/files/{id2}", h_admin_app_file, R_STAFF | R_ORG, NULL },
+	{ M_GET | M_HEAD, "/admin/o/{org}/letters/{id}", h_admin_letter, R_STAFF | R_ORG, NULL },
+	{ M_POST, "/admin/o/{org}/letters/{id}", h_admin_letter_save, R_STAFF | R_ORG | R_CSRF, p_letter },
+	{ M_GET | M_HEAD, "/admin/o/{org}/letters/{id}/print", h_admin_letter_print, R_STAFF | R_ORG, NULL },
+	{ M_GET | M_HEAD, "/admin/o/{org}/letters/{id}/pdf", h_admin_letter_pdf, R_STAFF | R_ORG, NULL },
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
 	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },
+	{ M_POST, "/api/v1/orgs/{org}/applications", h_api_apply, R_API | R_ORG | R_JSON, NULL },
+	{ M_GET | M_HEAD, "/api/v1/applications/track", h_api_track, R_API, p_api_track },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -110,6 +110,25 @@ int respond_redirect(struct req *r, const char *location)
 	return queue(r, 303, resp);
 }
 
+int req_store_upload(struct req *r, struct upload *u, char hex[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char dir[700], path[800];
+
+	crypto_hash_sha256_final(u->sha, h);
+	hex_encode(h, sizeof(h), hex);
+	snprintf(dir, sizeof(dir), "%s/%.2s", r->app->files_dir, hex);
+	snprintf(path, sizeof(path), "%s/%s", dir, hex);
+	if (mkdir(dir, 0750) && errno != EEXIST)
+		return err_log(ERR_IO, "upload: mkdir %s: %s", dir, strerror(errno));
+	if (fsync(u->fd))
+		return err_log(ERR_IO, "upload: fsync: %s", strerror(errno));
+	/* link, not rename: an identical file already stored stays as it is */
+	if (link(u->path, path) && errno != EEXIST)
+		return err_log(ERR_IO, "upload: link %s: %s", path, strerror(errno));
+	return 0;
+}
+
 int respond_file(struct req *r, const char *path, const char *ctype, const char *disposition_name)
 {
 	struct MHD_Response *resp;
@@ -127,7 +146,11 @@ int respond_file(struct req *r, const char *path, const char *ctype, const char 
 		return ERR_NOMEM;
 	}
 	MHD_add_response_header(resp, "Content-Type", ctype);
-	MHD_add_response_header(resp, "Cache-Control", "public, max-age=86400");
+	/* files behind a login (drafts' attachments, applicants' material) are
+	 * never kept by a shared cache */
+	MHD_add_response_header(resp, "Cache-Control", r->staff || (r->route && (r->route->flags & R_STAFF))
+								? "private, no-store"
+								: "public, max-age=86400");
 	if (disposition_name) {
 		struct buf b;
 
@@ -150,6 +173,9 @@ static const char *status_title(int status)
 	case 409: return "操作冲突";
 	case 413: return "提交的内容过大";
 	case 414: return "网址过长";
+	case 415: return "内容类型不支持";
+	case 422: return "内容无法处理";
+	case 429: return "请求过于频繁";
 	default: return status >= 500 ? "服务器内部错误" : "请求有误";
 	}
 }
@@ -738,7 +764,9 @@ static int dispatch(struct req *r)
 				     r->path_known ? "不支持此请求方法。" : "您访问的页面不存在。");
 	}
 	if (r->body_err)
-		return respond_error(r, r->body_err, r->body_err == 413 ? "提交的内容过大。" : "请求内容无效。");
+		return respond_error(r, r->body_err, r->body_err == 413   ? "提交的内容过大。"
+						     : r->body_err == 415 ? "请求内容应为 JSON（Content-Type: application/json）。"
+									  : "请求内容无效。");
 	if ((rc = load_session(r)))
 		return respond_error(r, 500, "服务器内部错误。");
 	/* only pages with POST forms get a token: public pages stay free of
@@ -813,11 +841,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (r->method == M_POST) {
 			const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 
-			if (ct && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
-				   strncasecmp(ct, "multipart/form-data", 19) == 0))
+			if (r->route && (r->route->flags & R_JSON)) {
+				/* the API takes JSON, nothing else */
+				if (!ct || strncasecmp(ct, "application/json", 16) != 0)
+					r->body_err = 415;
+				else if ((r->json = arena_alloc(&r->arena, sizeof(*r->json))))
+					buf_init(r->json, &r->arena, 256 * 1024);
+				else
+					r->body_err = 500;
+			} else if (ct && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+					  strncasecmp(ct, "multipart/form-data", 19) == 0)) {
 				r->pp = MHD_create_post_processor(conn, 64 * 1024, post_iter, r);
-			else if (ct)
+			} else if (ct) {
 				r->body_err = 400;
+			}
 		}
 		return MHD_YES;
 	}
@@ -828,6 +865,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r->body_err && r->pp &&
 		    MHD_post_process(r->pp, upload_data, *upload_size) != MHD_YES && !r->body_err)
 			r->body_err = 400;
+		if (!r->body_err && r->json) {
+			buf_append(r->json, upload_data, *upload_size);
+			if (r->json->err)
+				r->body_err = 413;
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
