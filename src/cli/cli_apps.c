@@ -8,10 +8,11 @@
  * info_doc_no, info_desc, medium, delivery), channel, arrived and
  * confirmed (YYYY-MM-DD), evidence, and "actions": an array of {action,
  * day, reason, party, days, approver, outcome, basis, fee_standard,
- * fee_units}. Each application goes through app_create and each action
+ * fee_units}; days are YYYY-MM-DD or "today-N". Each application goes through app_create and each action
  * through app_act exactly as staff would do it on the web pages, with
  * "today" set to the day of the step, so the same checks apply and the
- * same events, due-date history and letters result. */
+ * same events, due-date history and letters result. The letters of
+ * those steps are issued on the step's day unless "issued" is false. */
 #include "cli/cli.h"
 
 #include <jansson.h>
@@ -34,14 +35,45 @@ static const char *jstr(struct arena *a, json_t *o, const char *key)
 	return json_is_string(v) ? arena_strdup(a, json_string_value(v)) : NULL;
 }
 
+/* A day: "YYYY-MM-DD", or "today-N" (N days before the day of loading,
+ * so a demo always has cases in progress); 0 when absent or bad. */
 static long jday(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	long long back;
 	long d = 0;
 
-	if (!json_is_string(v) || date_parse(json_string_value(v), strlen(json_string_value(v)), &d))
+	if (!s)
+		return 0;
+	if (strncmp(s, "today-", 6) == 0)
+		return num_parse(s + 6, strlen(s + 6), 0, 3650, &back) ? 0 : date_today_cn() - (long)back;
+	if (date_parse(s, strlen(s), &d))
 		return 0;
 	return d;
+}
+
+/* Historical records: the letters a step drafted were issued that day. */
+static int issue_drafts(struct app_ctx *c, const struct application *app, long day)
+{
+	struct app_letter *l;
+	size_t n;
+	char d[11];
+	int rc;
+
+	date_format(day, d);
+	if ((rc = store_app_letters(c->db, c->a, c->org->id, app->id, &l, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(l[i].status, "draft") != 0)
+			continue;
+		l[i].status = "issued";
+		l[i].issued_on = d;
+		l[i].updated_at = c->now;
+		if ((rc = store_app_letter_update(c->db, &l[i])))
+			return rc;
+	}
+	return 0;
 }
 
 static int load_one(struct app_ctx *c, json_t *o, size_t idx, const char *path)
@@ -50,7 +82,8 @@ static int load_one(struct app_ctx *c, json_t *o, size_t idx, const char *path)
 	const char *msg = NULL;
 	json_t *acts = json_object_get(o, "actions"), *x;
 	long arrived = jday(o, "arrived");
-	bool dup;
+	/* "issued": false keeps the letters as drafts (a case in progress) */
+	bool dup, issue = !json_is_false(json_object_get(o, "issued"));
 	size_t i;
 	int rc;
 
@@ -64,6 +97,8 @@ static int load_one(struct app_ctx *c, json_t *o, size_t idx, const char *path)
 	c->today = jday(o, "confirmed") > arrived ? jday(o, "confirmed") : arrived;
 	if ((rc = app_create(c, &app, arrived, jday(o, "confirmed"), &dup, &msg)))
 		return cli_fail("%s 第 %zu 件：%s", path, idx + 1, msg ? msg : cli_err_text(rc));
+	if (issue && (rc = issue_drafts(c, &app, c->today)))
+		return cli_fail("%s 第 %zu 件：%s", path, idx + 1, cli_err_text(rc));
 	json_array_foreach(acts, i, x) {
 		struct app_act_input in = {
 			.action = jstr(c->a, x, "action"),
@@ -86,6 +121,8 @@ static int load_one(struct app_ctx *c, json_t *o, size_t idx, const char *path)
 		if ((rc = app_act(c, app.id, &in, &app, &letter, &msg)))
 			return cli_fail("%s 第 %zu 件第 %zu 步（%s）：%s", path, idx + 1, i + 1,
 					in.action ? in.action : "?", msg ? msg : cli_err_text(rc));
+		if (issue && letter && (rc = issue_drafts(c, &app, in.day)))
+			return cli_fail("%s 第 %zu 件：%s", path, idx + 1, cli_err_text(rc));
 	}
 	return 0;
 }
