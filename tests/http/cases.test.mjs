@@ -461,3 +461,63 @@ describe('an application from registration to the reply letter', () => {
     assert.ok(csrfFrom(p.html));
   });
 });
+
+// The whole way: a citizen applies on the public form, the clerk accepts it,
+// answers it and issues the letter, and the citizen reads the answer on the
+// tracking page with the 查询码 and the last four digits of the phone.
+describe('from the public form to the reply the applicant reads', () => {
+  test('apply → accept → reply → issue → track', async () => {
+    const pub = new Client(srv);
+    const form = await pub.get(`/o/${ORG}/apply`);
+    assert.equal(form.status, 200);
+    pub.csrf = csrfFrom(form.text);
+    const token = form.text.match(/name="token" value="([0-9a-f]+)"/)[1];
+    const fields = applicant({ name: '赵六', phone: '139-0573-2468', info_title: '2024年教育经费执行情况' });
+    delete fields.channel;
+    delete fields.arrived_on;
+    const fd = new FormData();
+    fd.append('token', token);
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    fd.append('files', new Blob([]), '');
+    const receipt = await pub.postMultipart(`/o/${ORG}/apply`, fd);
+    assert.equal(receipt.status, 200, textOf(receipt.text).slice(0, 300));
+    const serial = receipt.text.match(/<th scope="row">申请编号<\/th><td>([^<]*)<\/td>/)[1];
+    const code = receipt.text.match(/<code class="trackcode">([^<]*)<\/code>/)[1];
+
+    // the clerk finds it among the submissions waiting for confirmation
+    const waiting = await clerk.get(`${APPS}?state=submitted`);
+    const id = Number(waiting.text.match(new RegExp(`href="${APPS}/(\\d+)">${serial}<`))[1]);
+    let p = await casePage(clerk, id);
+    assert.equal(p.state, '待确认');
+    assert.ok(p.actions.includes('accept') && !p.actions.includes('reply'), 'accept first, reply later');
+    await actOk(clerk, id, { action: 'accept' });
+    p = await casePage(clerk, id);
+    assert.equal(p.state, '已登记');
+    const letter = await actOk(clerk, id, { action: 'reply', outcome: 'disclose', reason: '现将所申请的信息提供给您。' });
+    assert.ok(letter, 'the reply drafts its 答复书');
+    const url = `/admin/o/${ORG}/letters/${letter}`;
+    const e = await clerk.get(url);
+    const version = e.text.match(/name="version" value="(\d+)"/)[1];
+    const title = e.text.match(/id="title" name="title"[^>]*value="([^"]*)"/)[1];
+    const body = textOf(e.text.match(/<textarea id="body_md"[^>]*>([\s\S]*?)<\/textarea>/)[1]);
+    assert.match(body, /第三十六条/, 'the legal basis of 予以公开');
+    assert.match(body, /六十日/, 'the 救济途径');
+    const r = await clerk.post(url, { title, doc_no: '', body_md: body, version, issue: '1' });
+    assert.equal(r.status, 200);
+
+    // the applicant reads it
+    const t = new Client(srv);
+    const tf = await t.get(`/o/${ORG}/track`);
+    t.csrf = csrfFrom(tf.text);
+    const page = await t.post(`/o/${ORG}/track`, { code, check: '2468' });
+    assert.equal(page.status, 200);
+    assertPageBasics(page.text, 'tracking page after the reply');
+    const text = textOf(page.text);
+    assert.match(text, /已答复/);
+    assert.match(text, /予以公开/);
+    assert.ok(text.includes(title), 'the issued letter is shown');
+    assert.match(text, /现将所申请的信息提供给您/);
+    for (const secret of [fields.id_number, '139-0573-2468', fields.email, fields.address, '赵六'])
+      assert.ok(!page.text.includes(secret), `no personal data on the tracking page: ${secret}`);
+  });
+});
