@@ -180,7 +180,6 @@ int h_admin_apps(struct req *r)
 	const char *state = param_str(r, "state"), *view = param_str(r, "view");
 	bool all = view && strcmp(view, "all") == 0, cases;
 	long long page = param_int(r, "page", 1), total = 0, overdue = 0, near = 0, paused = 0;
-	struct app_filter open = { .org_id = r->org.id, .open_only = true };
 	struct app_filter f = { .org_id = r->org.id, .limit = APPS_PER_PAGE, .offset = (page - 1) * APPS_PER_PAGE };
 	struct application *apps, *rows;
 	size_t napps, n;
@@ -197,7 +196,7 @@ int h_admin_apps(struct req *r)
 	f.state = state;
 	f.open_only = !all && !state;
 	cases = can(r, PERM_CASES);
-	if ((rc = req_app_ctx(r, &c, &cal)) || (rc = store_app_list(req_db(r), &r->arena, &open, &apps, &napps, NULL)) ||
+	if ((rc = req_app_ctx(r, &c, &cal)) || (rc = store_app_open_dues(req_db(r), &r->arena, r->org.id, &apps, &napps)) ||
 	    (rc = store_app_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
 		return server_error(r, rc);
 	for (size_t i = 0; i < napps; i++) {

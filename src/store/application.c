@@ -61,13 +61,23 @@ static const char sql_app_next_serial[] =
 
 /* List filters: $1 org (0 all), $2 open only (0/1), $3 state ('' any);
  * $4 limit, $5 offset. */
-#define LIST_WHERE \
-	" WHERE ($1 = 0 OR org_id = $1) AND ($2 = 0 OR state IN " OPEN_STATES ") AND ($3 = '' OR state = $3)"
+/* The list's filters and order. The page is chosen over the narrow
+ * (index-only) rows first, then only its rows are read whole: sorting
+ * every whole row of a large agency made a late page take 0.2 s. */
+#define LIST_FILTER "($2 = 0 OR state IN " OPEN_STATES ") AND ($3 = '' OR state = $3)"
+#define LIST_ORDER                                                          \
+	" ORDER BY CASE WHEN state IN " OPEN_STATES " THEN 0 ELSE 1 END, " \
+	"CASE WHEN due_on IS NULL THEN 0 ELSE 1 END, due_on, received_on, id"
 static const char sql_app_list[] =
-	"SELECT " APP_COLS " FROM applications" LIST_WHERE
-	" ORDER BY CASE WHEN state IN " OPEN_STATES " THEN 0 ELSE 1 END, "
-	"CASE WHEN due_on IS NULL THEN 0 ELSE 1 END, due_on, received_on, id LIMIT $4 OFFSET $5";
-static const char sql_app_count[] = "SELECT COUNT(*) FROM applications" LIST_WHERE;
+	"SELECT " APP_COLS " FROM applications WHERE id IN (SELECT id FROM applications WHERE org_id = $1 AND "
+	LIST_FILTER LIST_ORDER " LIMIT $4 OFFSET $5)" LIST_ORDER;
+static const char sql_app_list_all[] =
+	"SELECT " APP_COLS " FROM applications WHERE id IN (SELECT id FROM applications WHERE $1 = 0 AND "
+	LIST_FILTER LIST_ORDER " LIMIT $4 OFFSET $5)" LIST_ORDER;
+static const char sql_app_count[] = "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND " LIST_FILTER;
+static const char sql_app_count_all[] = "SELECT COUNT(*) FROM applications WHERE $1 = 0 AND " LIST_FILTER;
+static const char sql_app_open_dues[] =
+	"SELECT id, state, due_on, received_on, extended FROM applications WHERE org_id = $1 AND state IN " OPEN_STATES;
 static const char sql_app_period[] =
 	"SELECT " APP_COLS " FROM applications WHERE org_id = $1 AND state <> 'void' AND received_on <= $3 "
 	"AND (closed_on IS NULL OR closed_on >= $2) ORDER BY id";
@@ -459,13 +469,13 @@ int store_app_list(struct db *db, struct arena *a, const struct app_filter *f, s
 	if (f->limit < 0 || f->offset < 0)
 		return ERR_INVALID;
 	if (total) {
-		if ((rc = db_prep(db, sql_app_count, &st)))
+		if ((rc = db_prep(db, f->org_id ? sql_app_count : sql_app_count_all, &st)))
 			return rc;
 		bind_list(st, f);
 		if ((rc = one_count(st, total)))
 			return rc;
 	}
-	if ((rc = db_prep(db, sql_app_list, &st)))
+	if ((rc = db_prep(db, f->org_id ? sql_app_list : sql_app_list_all, &st)))
 		return rc;
 	bind_list(st, f);
 	db_bind_int(st, 4, f->limit ? f->limit : LLONG_MAX); /* 0: no limit */
@@ -808,6 +818,36 @@ int store_app_files(struct db *db, struct arena *a, long long org_id, long long 
 			return ERR_NOMEM;
 		}
 		file_read(st, a, f);
+		k++;
+	}
+	if (rc < 0)
+		return rc;
+	*out = arr;
+	*n = k;
+	return 0;
+}
+
+int store_app_open_dues(struct db *db, struct arena *a, long long org_id, struct application **out, size_t *n)
+{
+	struct application *arr = NULL;
+	struct db_stmt *st;
+	size_t k = 0, cap = 0;
+	int rc;
+
+	if ((rc = db_prep(db, sql_app_open_dues, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	while ((rc = db_step(st)) == 1) {
+		struct application *p = grow_slot(a, (void **)&arr, k, &cap, sizeof(*arr));
+
+		if (!p || !(p->state = db_col_dup(st, 1, a)) || !(p->received_on = db_col_dup(st, 3, a))) {
+			db_done(st);
+			return ERR_NOMEM;
+		}
+		p->id = db_col_int(st, 0);
+		p->org_id = org_id;
+		p->due_on = db_col_dup(st, 2, a);
+		p->extended = db_col_int(st, 4) != 0;
 		k++;
 	}
 	if (rc < 0)

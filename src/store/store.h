@@ -336,6 +336,9 @@ struct app_filter {
  * first of all: those need attention), then by received date. */
 int store_app_list(struct db *db, struct arena *a, const struct app_filter *f, struct application **out,
 		   size_t *n, long long *total);
+/* The open applications of org with only id, state, due_on, received_on
+ * and extended filled: what a dashboard's summary needs. */
+int store_app_open_dues(struct db *db, struct arena *a, long long org_id, struct application **out, size_t *n);
 /* Every application of org received on or before to (YYYY-MM-DD) and not
  * closed before from: the rows the report of [from, to] needs. */
 int store_app_for_period(struct db *db, struct arena *a, long long org_id, const char *from, const char *to,

@@ -371,6 +371,47 @@ int calendar_add_workdays(const struct calendar *cal, long day, int n, long *out
 	return 0;
 }
 
+/* Working days among days [i0, i1] of a year (0-based day indexes). */
+static int bits_in(const struct calendar_year *cy, long i0, long i1)
+{
+	int c = 0;
+
+	while (i0 <= i1) {
+		long w = i0 >> 6, lo = i0 & 63, hi = (i1 >> 6) == w ? (i1 & 63) : 63;
+		uint64_t mask = (hi == 63 ? ~(uint64_t)0 : (((uint64_t)1 << (hi + 1)) - 1)) & (~(uint64_t)0 << lo);
+
+		c += __builtin_popcountll(cy->work[w] & mask);
+		i0 = (w << 6) + hi + 1;
+	}
+	return c;
+}
+
+int calendar_count_workdays(const struct calendar *cal, long from, long to, int *out, int *missing)
+{
+	long long c = 0;
+
+	if (to < from)
+		return ERR_INVALID;
+	for (long cur = from + 1; cur <= to;) {
+		int y = year_of(cur);
+		const struct calendar_year *cy = year_get(cal, y);
+		long first = date_from_ymd(y, 1, 1), last = date_from_ymd(y + 1, 1, 1) - 1;
+		long end = to < last ? to : last;
+
+		if (!cy) {
+			if (missing)
+				*missing = y;
+			return ERR_NOT_FOUND;
+		}
+		c += bits_in(cy, cur - first, end - first);
+		cur = end + 1;
+	}
+	if (c > CALENDAR_N_MAX * 100LL)
+		return ERR_INVALID;
+	*out = (int)c;
+	return 0;
+}
+
 /* ---- over the store ---- */
 
 int calendar_load(struct db *db, struct arena *a, long long org_id, struct calendar *cal)

@@ -111,6 +111,12 @@ const struct calendar_row *calendar_lookup(const struct calendar *cal, long day)
  * reaches an uncovered year, whose number goes to *missing (may be NULL). */
 int calendar_add_workdays(const struct calendar *cal, long day, int n, long *out, int *missing);
 
+/* The working days in (from, to] into *out: days of from + 1 .. to, by
+ * the years' bitmaps (a word at a time, not a walk). ERR_INVALID when to <
+ * from; ERR_NOT_FOUND when a day of the span is in an uncovered year,
+ * whose number goes to *missing (may be NULL). */
+int calendar_count_workdays(const struct calendar *cal, long from, long to, int *out, int *missing);
+
 /* ---- over the store ---- */
 
 /* Load the calendar of org (rows and covered years) into cal; memory from

@@ -56,28 +56,17 @@ static int fail(struct deadline_result *out, int rc, const struct deadline_event
  * year; ERR_INVALID when the span is beyond CALENDAR_N_MAX units. */
 static int count_units(const struct calendar *cal, int unit, long from, long to, int *k, int *missing)
 {
-	int c = 0;
-
 	if (to - from > (long)CALENDAR_N_MAX * 2)
 		return ERR_INVALID;
+	if (to <= from) {
+		*k = 0;
+		return 0;
+	}
 	if (unit == DEADLINE_CALENDAR_DAYS) {
 		*k = (int)(to - from);
 		return 0;
 	}
-	for (long day = from + 1; day <= to; day++) {
-		bool w = false;
-
-		if (calendar_is_workday(cal, day, &w)) {
-			int y, m, d;
-
-			date_to_ymd(day, &y, &m, &d);
-			*missing = y;
-			return ERR_NOT_FOUND;
-		}
-		c += w;
-	}
-	*k = c;
-	return 0;
+	return calendar_count_workdays(cal, from, to, k, missing);
 }
 
 /* The k-th unit strictly after day (day itself when k is 0) into *out. */

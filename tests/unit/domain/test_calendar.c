@@ -313,8 +313,37 @@ static void test_against_rule(void **state)
 			}
 			assert_int_equal(calendar_add_workdays(&f->cal, day, n, &got, NULL), 0);
 			assert_int_equal(got, cur);
+			/* counting is the inverse of adding */
+			int cnt = -1;
+
+			assert_int_equal(calendar_count_workdays(&f->cal, day, cur, &cnt, NULL), 0);
+			assert_int_equal(cnt, n);
+			assert_int_equal(calendar_count_workdays(&f->cal, day, cur - 1, &cnt, NULL), 0);
+			assert_int_equal(cnt, n - 1);
 		}
 	}
+}
+
+/* Long spans count by whole words, and stop at an uncovered year. */
+static void test_count_long_spans(void **state)
+{
+	struct fx *f = *state;
+	int cnt = 0, naive = 0, missing = 0;
+
+	for (long day = D("2007-01-01"); day <= D("2026-12-31"); day++) {
+		bool w = false;
+
+		assert_int_equal(calendar_is_workday(&f->cal, day, &w), 0);
+		naive += w;
+	}
+	assert_int_equal(calendar_count_workdays(&f->cal, D("2006-12-31"), D("2026-12-31"), &cnt, NULL), 0);
+	assert_int_equal(cnt, naive);
+	assert_int_equal(calendar_count_workdays(&f->cal, D("2020-01-01"), D("2020-01-01"), &cnt, NULL), 0);
+	assert_int_equal(cnt, 0);
+	assert_int_equal(calendar_count_workdays(&f->cal, D("2020-01-02"), D("2020-01-01"), &cnt, NULL), ERR_INVALID);
+	assert_int_equal(calendar_count_workdays(&f->cal, D("2026-12-01"), D("2027-01-05"), &cnt, &missing),
+			 ERR_NOT_FOUND);
+	assert_int_equal(missing, 2027);
 }
 
 static void test_speed(void **state)
@@ -552,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_uncovered_years, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_years_and_warning, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_against_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count_long_spans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_speed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_ok, setup, teardown),
