@@ -74,6 +74,12 @@ static const char sql_app_list[] =
 static const char sql_app_list_all[] =
 	"SELECT " APP_COLS " FROM applications WHERE id IN (SELECT id FROM applications WHERE $1 = 0 AND "
 	LIST_FILTER LIST_ORDER " LIMIT $4 OFFSET $5)" LIST_ORDER;
+/* open cases of one org (the dashboard): the index is searched by state */
+static const char sql_app_list_open[] =
+	"SELECT " APP_COLS " FROM applications WHERE id IN (SELECT id FROM applications WHERE org_id = $1 AND "
+	"state IN " OPEN_STATES " AND $2 = 1 AND $3 = ''" LIST_ORDER " LIMIT $4 OFFSET $5)" LIST_ORDER;
+static const char sql_app_count_open[] =
+	"SELECT COUNT(*) FROM applications WHERE org_id = $1 AND state IN " OPEN_STATES " AND $2 = 1 AND $3 = ''";
 static const char sql_app_count[] = "SELECT COUNT(*) FROM applications WHERE org_id = $1 AND " LIST_FILTER;
 static const char sql_app_count_all[] = "SELECT COUNT(*) FROM applications WHERE $1 = 0 AND " LIST_FILTER;
 static const char sql_app_open_dues[] =
@@ -463,19 +469,20 @@ static void bind_list(struct db_stmt *st, const struct app_filter *f)
 int store_app_list(struct db *db, struct arena *a, const struct app_filter *f, struct application **out,
 		   size_t *n, long long *total)
 {
+	bool open = f->open_only && !(f->state && *f->state);
 	struct db_stmt *st;
 	int rc;
 
 	if (f->limit < 0 || f->offset < 0)
 		return ERR_INVALID;
 	if (total) {
-		if ((rc = db_prep(db, f->org_id ? sql_app_count : sql_app_count_all, &st)))
+		if ((rc = db_prep(db, !f->org_id ? sql_app_count_all : open ? sql_app_count_open : sql_app_count, &st)))
 			return rc;
 		bind_list(st, f);
 		if ((rc = one_count(st, total)))
 			return rc;
 	}
-	if ((rc = db_prep(db, f->org_id ? sql_app_list : sql_app_list_all, &st)))
+	if ((rc = db_prep(db, !f->org_id ? sql_app_list_all : open ? sql_app_list_open : sql_app_list, &st)))
 		return rc;
 	bind_list(st, f);
 	db_bind_int(st, 4, f->limit ? f->limit : LLONG_MAX); /* 0: no limit */
