@@ -69,6 +69,12 @@ static const struct param_spec p_api_items[] = {
 	INT("per_page", 1, 100), END
 };
 
+/* the registers' routes, one file per area */
+#include "http/routes_interactions.inc"
+#include "http/routes_proposals.inc"
+#include "http/routes_reviews.inc"
+#include "http/routes_stats.inc"
+
 const struct route routes[] = {
 	/* public portal */
 	{ M_GET | M_HEAD, "/", h_root, 0, NULL },
@@ -124,6 +130,10 @@ const struct route routes[] = {
 	{ M_POST, "/admin/o/{org}/letters/{id}", h_admin_letter_save, R_STAFF | R_ORG | R_CSRF, p_letter },
 	{ M_GET | M_HEAD, "/admin/o/{org}/letters/{id}/print", h_admin_letter_print, R_STAFF | R_ORG, NULL },
 	{ M_GET | M_HEAD, "/admin/o/{org}/letters/{id}/pdf", h_admin_letter_pdf, R_STAFF | R_ORG, NULL },
+	ROUTES_INTERACTIONS
+	ROUTES_PROPOSALS
+	ROUTES_REVIEWS
+	ROUTES_STATS
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
 	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },
