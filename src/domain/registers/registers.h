@@ -30,6 +30,10 @@ struct reg_ctx {
 	long long user_id;       /* 0: the command line */
 	const char *now;         /* ISO 8601 UTC */
 	long today;              /* day number */
+	/* long imports report progress here (may be NULL): every 1,000 rows
+	 * stored and at the end */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
 };
 
 /* One series of a year: a label and 12 monthly values. */
