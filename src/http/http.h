@@ -137,6 +137,9 @@ int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ct
 int respond_bytes(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache);
 int respond_file(struct req *r, const char *path, const char *ctype, const char *disposition_name);
 int respond_json(struct req *r, int status, const char *json);
+/* A generated file to save (Content-Disposition: attachment with the UTF-8
+ * name), never cached. */
+int respond_download(struct req *r, const char *ctype, const char *p, size_t n, const char *filename);
 int respond_redirect(struct req *r, const char *location);
 /* A 4xx/5xx with a Chinese message: an HTML page, or JSON under /api. */
 int respond_error(struct req *r, int status, const char *msg);

@@ -94,6 +94,26 @@ int respond_bytes(struct req *r, int status, const char *ctype, const char *p, s
 	return queue(r, status, resp);
 }
 
+int respond_download(struct req *r, const char *ctype, const char *p, size_t n, const char *filename)
+{
+	struct MHD_Response *resp;
+	struct buf b;
+
+	if (r->method == M_HEAD)
+		n = 0;
+	resp = MHD_create_response_from_buffer(n, (void *)p, MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return ERR_NOMEM;
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Cache-Control", "private, no-store");
+	buf_init(&b, &r->arena, 2048);
+	buf_puts(&b, "attachment; filename*=UTF-8''");
+	url_encode_component(&b, filename, strlen(filename));
+	if (!b.err)
+		MHD_add_response_header(resp, "Content-Disposition", buf_cstr(&b));
+	return queue(r, 200, resp);
+}
+
 int respond_json(struct req *r, int status, const char *json)
 {
 	return respond_bytes(r, status, "application/json; charset=utf-8", json, strlen(json), NULL);
