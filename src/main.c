@@ -127,6 +127,28 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "选项：\n"
 	  "  --personal         export 时包含个人信息\n" DB_HELP },
+	{ "registers", cli_registers, "登记簿：政民互动、建议提案、复议诉讼等的 CSV 导入导出",
+	  "用法：gongkai registers import KIND --org SLUG [--dry-run] [--encoding utf-8|gbk] FILE\n"
+	  "      gongkai registers export KIND --org SLUG [--year YEAR] [--personal]\n"
+	  "      gongkai registers list\n"
+	  "\n"
+	  "KIND 为登记簿代码（registers list 列出）：interactions 政民互动、proposals 建议提案、\n"
+	  "reviews 复议诉讼、decisions 行政许可处罚强制、fees 行政事业性收费、procurements 政府集中采购、\n"
+	  "channel-stats 公开渠道数据。\n"
+	  "\n"
+	  "import  导入 CSV 文件（FILE 为 - 时读标准输入）。第一行为列名（与导出的文件相同）；\n"
+	  "        编码自动识别 UTF-8 或 GBK，也可用 --encoding 指定。整个文件检查无误才导入，\n"
+	  "        有错误时逐行报告（第 N 行：……）且不导入任何数据；--dry-run 只检查。\n"
+	  "        在终端上运行时显示进度。\n"
+	  "export  以 CSV（UTF-8，带 BOM，Excel 可直接打开）输出到标准输出；--year 只导出该年；\n"
+	  "        群众的姓名、电话、电子邮箱等个人信息默认不导出，--personal 才导出。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --org SLUG         机构\n"
+	  "  --dry-run          只检查，不导入\n"
+	  "  --encoding E       文件编码：utf-8、gbk（默认自动识别）\n"
+	  "  --year YEAR        导出的年度\n"
+	  "  --personal         导出个人信息\n" DB_HELP },
 	{ "backup", cli_backup, "在线备份数据库到新文件",
 	  "用法：gongkai backup FILE\n"
 	  "\n"

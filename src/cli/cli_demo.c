@@ -12,11 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "core/date.h"
+#include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
+#include "domain/registers/registers.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -106,6 +110,43 @@ static int read_org(struct arena *a, const char *path, struct org *o, const char
 	return cli_fail("%s：没有机构数据行", path);
 }
 
+/* The registers' demo records: <code>.csv of the demo directory for each
+ * register that has one, through the register's own CSV import. */
+static int load_registers(struct db *db, struct arena *a, const char *dir, const struct org *org,
+			  long long user_id, const char *now, size_t *loaded)
+{
+	struct org platform;
+	struct calendar cal;
+	struct reg_ctx rc;
+
+	if (store_org_platform(db, a, &platform) || calendar_load(db, a, platform.id, &cal))
+		return cli_fail("读取工作日历失败");
+	rc = (struct reg_ctx){ .db = db, .a = a, .org = org, .cal = &cal, .user_id = user_id, .now = now,
+			       .today = date_today_cn() };
+	for (size_t i = 0; i < reg_kinds_count; i++) {
+		const struct reg_kind *k = reg_kinds[i];
+		const char *path = arena_printf(a, "%s/" DEMO_SUBDIR "/%s.csv", dir, k->code);
+		struct csv_report rep;
+		char *bytes;
+		size_t len;
+		int e;
+
+		if (!path)
+			return cli_fail("%s", cli_err_text(ERR_NOMEM));
+		if (access(path, R_OK) != 0)
+			continue;
+		if (read_small(a, path, &bytes, &len))
+			return CLI_FAIL;
+		if ((e = k->import_csv(&rc, bytes, len, NULL, false, &rep))) {
+			for (size_t j = 0; j < rep.nerrors && j < CSV_MAX_ERRORS; j++)
+				fprintf(stderr, "gongkai: %s: %s\n", path, rep.errors[j]);
+			return cli_fail("载入演示%s失败：%s", k->label, cli_err_text(e));
+		}
+		++*loaded;
+	}
+	return 0;
+}
+
 int cli_demo(const struct cli *c, int argc, char **argv)
 {
 	struct arena a;
@@ -117,6 +158,7 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 	size_t guide_n;
 	FILE *items = NULL;
 	long long n = 0, napps = 0;
+	size_t nregs = 0;
 	struct user admin;
 	char now[21];
 	int rc;
@@ -171,7 +213,7 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 		goto out;
 	if (cli_user_create(db, &a, &org, DEMO_ADMIN, "桐乡市教育局管理员", "orgadmin", NULL, now, &password))
 		goto out;
-	if (store_user_by_name(db, &a, DEMO_ADMIN, &admin) ||
+	if (store_user_by_name(db, &a, DEMO_ADMIN, &admin) || load_registers(db, &a, dir, &org, admin.id, now, &nregs) ||
 	    !(path = arena_printf(&a, "%s/" DEMO_SUBDIR "/applications.json", dir)) ||
 	    cli_apps_load(db, &a, &org, admin.id, "沈丽", path, &napps))
 		goto out;
@@ -179,7 +221,8 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 		cli_fail("提交失败，未做改动");
 		goto out;
 	}
-	printf("已创建演示机构：%s（%s），导入公开目录 %lld 条、依申请公开 %lld 件\n", org.name, org.slug, n, napps);
+	printf("已创建演示机构：%s（%s），导入公开目录 %lld 条、依申请公开 %lld 件、登记簿 %zu 个\n", org.name, org.slug, n,
+	       napps, nregs);
 	printf("机构管理员：%s  一次性密码：%s（请登录后修改）\n", DEMO_ADMIN, password);
 	rc = CLI_OK;
 out:

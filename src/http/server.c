@@ -997,7 +997,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v
 
 static int load_templates(struct tmpl_set **out)
 {
-	struct tmpl_src srcs[64];
+	struct tmpl_src srcs[256];
 	size_t n = 0;
 	char err[256];
 

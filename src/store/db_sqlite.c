@@ -17,7 +17,7 @@
 #include "store/fts.h"
 #include "core/banned.h"
 
-#define STMT_CACHE 128
+#define STMT_CACHE 512
 #define MAX_PARAMS 24
 
 struct db_stmt {

@@ -434,6 +434,11 @@ int csv_import(struct db *db, struct arena *a, const struct csv_register *reg, c
 		for (size_t i = 0; i < reg->ncols; i++) {
 			struct str s = idx[i] >= 0 ? str_trim(str_c(t.rows[r][idx[i]])) : str_c("");
 
+			/* the apostrophe csv_write_row puts before a formula-like field */
+			if (s.n >= 2 && s.p[0] == '\'' && strchr("=+-@", s.p[1])) {
+				s.p++;
+				s.n--;
+			}
 			if (!(v[i] = arena_strndup(a, s.p, s.n)))
 				return ERR_NOMEM;
 		}

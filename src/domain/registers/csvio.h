@@ -23,7 +23,8 @@
  * Output: csv_write_* produce UTF-8 with a BOM (so Excel opens it right),
  * CRLF line ends, fields quoted when they hold ',', '"', CR or LF, or
  * start with '=', '+', '-' or '@' (a leading apostrophe is added to those:
- * spreadsheet formula injection). */
+ * spreadsheet formula injection; csv_import drops it again, so an exported
+ * file imports unchanged). */
 #ifndef GK_DOMAIN_REGISTERS_CSVIO_H
 #define GK_DOMAIN_REGISTERS_CSVIO_H
 

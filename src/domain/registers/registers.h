@@ -50,7 +50,8 @@ struct reg_kind {
 	int (*import_csv)(const struct reg_ctx *c, const char *bytes, size_t n, const char *encoding, bool dry_run,
 			  struct csv_report *rep);
 	/* Export every record of c->org (year 0) or of one year as CSV
-	 * (csv_write_*); personal data (names, phones, e-mail of members of
+	 * (csv_write_*) into out, which the caller has initialised (buf_init,
+	 * room for at least CSV_MAX_BYTES); personal data (names, phones, e-mail of members of
 	 * the public) only when personal is true. */
 	int (*export_csv)(const struct reg_ctx *c, int year, bool personal, struct buf *out);
 	/* Monthly series of year for the statistics page (one series per
