@@ -896,7 +896,7 @@ static int import_csv(const struct reg_ctx *c, const char *bytes, size_t n, cons
 		.ncols = NCOLS,
 		.check = imp_check,
 		.store = imp_store,
-		.ctx = &ic,
+		.ctx = &ic, .progress = c->progress, .progress_arg = c->progress_arg
 	};
 
 	return csv_import(c->db, c->a, &reg, bytes, n, encoding, dry_run, rep);

@@ -473,14 +473,14 @@ int csv_import(struct db *db, struct arena *a, const struct csv_register *reg, c
 		}
 		rep->stored++;
 		if (reg->progress && (rep->stored % 1000 == 0))
-			reg->progress(reg->ctx, rep->stored, t.nrows);
+			reg->progress(reg->progress_arg, rep->stored, t.nrows);
 	}
 	if ((rc = db_commit(db))) {
 		rep->stored = 0;
 		return rc;
 	}
 	if (reg->progress)
-		reg->progress(reg->ctx, rep->stored, t.nrows);
+		reg->progress(reg->progress_arg, rep->stored, t.nrows);
 	return 0;
 }
 

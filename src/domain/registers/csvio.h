@@ -91,8 +91,10 @@ struct csv_register {
 		     const char **msg);
 	int (*store)(void *ctx, struct db *db, struct arena *a, void *prepared);
 	void *ctx;                        /* passed to check and store: org, user, calendar, ... */
-	/* progress: called every 1,000 stored rows and at the end (may be NULL) */
-	void (*progress)(void *ctx, size_t done, size_t total);
+	/* progress: called with progress_arg every 1,000 stored rows and at
+	 * the end (may be NULL): registers pass reg_ctx's hook through */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
 };
 
 struct csv_report {

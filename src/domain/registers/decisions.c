@@ -782,7 +782,8 @@ static int dec_import(const struct reg_ctx *c, const char *bytes, size_t n, cons
 {
 	struct import_ctx x = import_ctx_of(c);
 	struct csv_register reg = { .name = "行政许可、处罚、强制", .cols = dec_cols, .ncols = D_NCOLS,
-				    .check = dec_check, .store = dec_store, .ctx = &x };
+				    .check = dec_check, .store = dec_store, .ctx = &x, .progress = c->progress,
+				    .progress_arg = c->progress_arg };
 
 	return csv_import(c->db, c->a, &reg, bytes, n, encoding, dry_run, rep);
 }
@@ -972,7 +973,8 @@ static int fee_import(const struct reg_ctx *c, const char *bytes, size_t n, cons
 {
 	struct import_ctx x = import_ctx_of(c);
 	struct csv_register reg = { .name = "行政事业性收费", .cols = fee_cols, .ncols = F_NCOLS,
-				    .check = fee_row_check, .store = fee_row_store, .ctx = &x };
+				    .check = fee_row_check, .store = fee_row_store, .ctx = &x, .progress = c->progress,
+				    .progress_arg = c->progress_arg };
 
 	return csv_import(c->db, c->a, &reg, bytes, n, encoding, dry_run, rep);
 }
@@ -1068,7 +1070,8 @@ static int proc_import(const struct reg_ctx *c, const char *bytes, size_t n, con
 {
 	struct import_ctx x = import_ctx_of(c);
 	struct csv_register reg = { .name = "政府集中采购", .cols = proc_cols, .ncols = P_NCOLS,
-				    .check = proc_check, .store = proc_store, .ctx = &x };
+				    .check = proc_check, .store = proc_store, .ctx = &x, .progress = c->progress,
+				    .progress_arg = c->progress_arg };
 
 	return csv_import(c->db, c->a, &reg, bytes, n, encoding, dry_run, rep);
 }

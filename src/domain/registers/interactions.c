@@ -1195,6 +1195,7 @@ static int import_csv(const struct reg_ctx *rc, const char *bytes, size_t n, con
 	struct import_ctx ic = { .rc = rc };
 	struct csv_register reg = {
 		.name = "政民互动", .cols = csv_cols, .ncols = N_COLS, .check = csv_check, .store = csv_store, .ctx = &ic,
+		.progress = rc->progress, .progress_arg = rc->progress_arg
 	};
 	int r;
 

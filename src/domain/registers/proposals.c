@@ -1137,7 +1137,8 @@ static int import_csv(const struct reg_ctx *c, const char *bytes, size_t n, cons
 {
 	struct imp im = { .rc = c };
 	struct csv_register reg = { .name = "建议提案", .cols = cols, .ncols = NCOLS, .check = imp_check,
-				    .store = imp_store, .ctx = &im };
+				    .store = imp_store, .ctx = &im, .progress = c->progress,
+				    .progress_arg = c->progress_arg };
 	struct category cat;
 	struct user u;
 	int rc;

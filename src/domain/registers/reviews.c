@@ -482,7 +482,7 @@ static int reviews_import(const struct reg_ctx *c, const char *bytes, size_t n, 
 	};
 	struct csv_register reg = {
 		.name = "复议诉讼", .cols = csv_cols, .ncols = C_COUNT, .check = import_check, .store = import_store,
-		.ctx = &x,
+		.ctx = &x, .progress = c->progress, .progress_arg = c->progress_arg
 	};
 
 	return csv_import(c->db, c->a, &reg, bytes, n, encoding, dry_run, rep);
