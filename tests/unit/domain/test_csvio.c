@@ -170,7 +170,8 @@ static void test_import_driver(void **state)
 	struct db_opts o;
 	struct db *db = NULL;
 	struct sink s = { 0 };
-	struct csv_register reg = { "测试", reg_cols, 2, reg_check, reg_store, &s, NULL };
+	struct csv_register reg = { .name = "测试", .cols = reg_cols, .ncols = 2, .check = reg_check,
+				    .store = reg_store, .ctx = &s };
 	struct csv_report rep;
 	char dir[] = "/tmp/gk-test-csv-XXXXXX", path[64], p2[80];
 	const char *good = "名称,数量\n甲,1\n乙,2\n";
