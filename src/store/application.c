@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
+#include "store/stmt.h"
 #include "store/grow.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -131,65 +132,6 @@ static const char sql_file_insert[] =
 static const char sql_file_get[] = "SELECT " FILE_COLS " FROM application_files WHERE org_id = $1 AND id = $2";
 static const char sql_files[] =
 	"SELECT " FILE_COLS " FROM application_files WHERE org_id = $1 AND application_id = $2 ORDER BY id";
-
-/* NULL for a NULL or empty string. */
-static void bind_opt(struct db_stmt *st, int idx, const char *s)
-{
-	if (s && *s)
-		db_bind_text(st, idx, s);
-	else
-		db_bind_null(st, idx);
-}
-
-/* "" for NULL: NOT NULL columns with an empty default. */
-static const char *str0(const char *s)
-{
-	return s ? s : "";
-}
-
-static void bind_id_opt(struct db_stmt *st, int idx, long long id)
-{
-	if (id)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
-}
-
-/* A statement without result rows. */
-static int run(struct db_stmt *st)
-{
-	int rc = db_step(st);
-
-	if (rc == 1) {
-		db_done(st);
-		return 0;
-	}
-	return rc;
-}
-
-/* The id an INSERT ... RETURNING id produced; ERR_NOT_FOUND when the
- * INSERT ... SELECT found no parent row. */
-static int returning_id(struct db_stmt *st, long long *id)
-{
-	int rc = db_step(st);
-
-	if (rc <= 0)
-		return rc < 0 ? rc : ERR_NOT_FOUND;
-	*id = db_col_int(st, 0);
-	db_done(st);
-	return 0;
-}
-
-static int one_count(struct db_stmt *st, long long *n)
-{
-	int rc = db_step(st);
-
-	if (rc <= 0)
-		return rc < 0 ? rc : ERR_DB;
-	*n = db_col_int(st, 0);
-	db_done(st);
-	return 0;
-}
 
 /* ---- applications ---- */
 

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
+#include "store/stmt.h"
 #include "store/grow.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -17,18 +18,6 @@ static const char sql_cal_cover_year[] =
 	"INSERT INTO calendar_years (org_id, year) VALUES ($1, $2) ON CONFLICT (org_id, year) DO NOTHING";
 static const char sql_cal_days[] = "SELECT day, kind, name FROM calendar_days WHERE org_id = $1 ORDER BY day";
 static const char sql_cal_years[] = "SELECT year FROM calendar_years WHERE org_id = $1 ORDER BY year";
-
-/* A statement without result rows. */
-static int run(struct db_stmt *st)
-{
-	int rc = db_step(st);
-
-	if (rc == 1) {
-		db_done(st);
-		return 0;
-	}
-	return rc;
-}
 
 int store_calendar_replace(struct db *db, long long org_id, const int *years, size_t ny,
 			   const struct calendar_day *days, size_t n)

@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "store/channel_stat.h"
 #include "store/db.h"
+#include "store/stmt.h"
 #include "store/grow.h"
 #include "core/banned.h"
 
@@ -48,31 +49,6 @@ static const char sql_metrics[] =
 	"SELECT metric FROM channel_figures WHERE org_id = $1 AND channel_id = $2 GROUP BY metric ORDER BY MIN(id)";
 static const char sql_years[] =
 	"SELECT DISTINCT year FROM channel_figures WHERE org_id = $1 ORDER BY year DESC";
-
-static void bind_id_opt(struct db_stmt *st, int idx, long long id)
-{
-	if (id)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
-}
-
-static const char *str0(const char *s)
-{
-	return s ? s : "";
-}
-
-/* A statement without result rows. */
-static int run(struct db_stmt *st)
-{
-	int rc = db_step(st);
-
-	if (rc == 1) {
-		db_done(st);
-		return 0;
-	}
-	return rc;
-}
 
 /* ---- channels ---- */
 

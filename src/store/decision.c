@@ -9,45 +9,10 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "store/db.h"
+#include "store/stmt.h"
 #include "store/decision.h"
 #include "store/grow.h"
 #include "core/banned.h"
-
-static const char *str0(const char *s)
-{
-	return s ? s : "";
-}
-
-static void bind_opt(struct db_stmt *st, int idx, const char *s)
-{
-	if (s && *s)
-		db_bind_text(st, idx, s);
-	else
-		db_bind_null(st, idx);
-}
-
-/* A statement without result rows (or whose rows are not read). */
-static int run(struct db_stmt *st)
-{
-	int rc = db_step(st);
-
-	if (rc == 1) {
-		db_done(st);
-		return 0;
-	}
-	return rc;
-}
-
-static int returning_id(struct db_stmt *st, long long *id)
-{
-	int rc = db_step(st);
-
-	if (rc <= 0)
-		return rc < 0 ? rc : ERR_NOT_FOUND;
-	*id = db_col_int(st, 0);
-	db_done(st);
-	return 0;
-}
 
 /* After a versioned UPDATE or DELETE that changed nothing: the row is gone
  * (ERR_NOT_FOUND) or was changed by someone else (ERR_CONFLICT). exists is

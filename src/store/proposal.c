@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
+#include "store/stmt.h"
 #include "store/grow.h"
 #include "store/proposal.h"
 #include "core/banned.h"
@@ -78,39 +79,6 @@ static const char sql_event_add[] =
 static const char sql_events[] =
 	"SELECT id, proposal_id, action, day, COALESCE(user_id, 0), actor, detail, at FROM proposal_events "
 	"WHERE org_id = $1 AND proposal_id = $2 ORDER BY id";
-
-/* NULL for a NULL or empty string. */
-static void bind_opt(struct db_stmt *st, int idx, const char *s)
-{
-	if (s && *s)
-		db_bind_text(st, idx, s);
-	else
-		db_bind_null(st, idx);
-}
-
-static const char *str0(const char *s)
-{
-	return s ? s : "";
-}
-
-static void bind_id_opt(struct db_stmt *st, int idx, long long id)
-{
-	if (id)
-		db_bind_int(st, idx, id);
-	else
-		db_bind_null(st, idx);
-}
-
-static int run(struct db_stmt *st)
-{
-	int rc = db_step(st);
-
-	if (rc == 1) {
-		db_done(st);
-		return 0;
-	}
-	return rc;
-}
 
 /* The columns without a default: NULL is a caller's bug. */
 static bool complete(const struct proposal *p)

@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/db.h"
+#include "store/stmt.h"
 #include "store/grow.h"
 #include "store/review.h"
 #include "core/banned.h"
@@ -43,19 +44,6 @@ static const char sql_count[] = "SELECT COUNT(*) FROM reviews r " LIST_WHERE;
 static const char sql_years[] =
 	"SELECT DISTINCT CAST(substr(filed_on, 1, 4) AS INTEGER) AS y FROM reviews WHERE org_id = $1 ORDER BY y DESC";
 static const char sql_app_by_serial[] = "SELECT id FROM applications WHERE org_id = $1 AND serial = $2";
-
-static void bind_opt(struct db_stmt *st, int idx, const char *s)
-{
-	if (s && *s)
-		db_bind_text(st, idx, s);
-	else
-		db_bind_null(st, idx);
-}
-
-static const char *str0(const char *s)
-{
-	return s ? s : "";
-}
 
 static bool complete(const struct review *r)
 {
