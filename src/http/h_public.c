@@ -226,13 +226,19 @@ static int item_ctx(struct req *r, struct tv *ctx, const struct item *it)
 	tv_set_str(m, "validity_on", it->validity_on);
 	tv_set_str(m, "summary", it->summary);
 	tv_set_int(m, "views", it->views);
-	/* an item's version changes with every edit, so a cached body is current */
-	if (!htmlcache_get(r->app->bodies, it->id, it->version, &r->arena, &body)) {
+	/* a body generated as HTML (the annual report: report_render_html,
+	 * which escapes every piece of data; it carries its own <h1>) is shown
+	 * as stored; a Markdown body is rendered, and an item's version changes
+	 * with every edit, so a cached body is current */
+	if (it->body_html && *it->body_html) {
+		body = safe_html_from_trusted(it->body_html, strlen(it->body_html));
+	} else if (!htmlcache_get(r->app->bodies, it->id, it->version, &r->arena, &body)) {
 		if ((rc = markdown_to_html(&r->arena, it->body_md, strlen(it->body_md), &body)))
 			return rc;
 		htmlcache_put(r->app->bodies, it->id, it->version, body);
 	}
 	tv_set_html(m, "body", body);
+	tv_set_bool(m, "html_body", it->body_html && *it->body_html);
 	if ((rc = store_attachment_list(req_db(r), &r->arena, r->org.id, it->id, &atts, &na)))
 		return rc;
 	tv_set_bool(m, "has_attachments", na > 0);

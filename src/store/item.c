@@ -15,16 +15,17 @@
 	"i.id, i.org_id, i.category_id, c.name, i.index_no, i.title, i.doc_no, i.publisher, " \
 	"i.written_on, i.published_on, i.topic, i.genre, i.validity, i.validity_on, i.summary, " \
 	"i.body_md, i.body_text, i.status, i.views, i.version, COALESCE(i.created_by, 0), "     \
-	"i.created_at, i.updated_at"
+	"i.created_at, i.updated_at, i.body_html"
 
 static const char sql_item_insert[] =
 	"INSERT INTO items (org_id, category_id, index_no, title, doc_no, publisher, written_on, published_on, "
-	"topic, genre, validity, validity_on, summary, body_md, body_text, status, created_by, created_at, updated_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id";
+	"topic, genre, validity, validity_on, summary, body_md, body_text, status, created_by, created_at, updated_at, "
+	"body_html) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19) RETURNING id";
 static const char sql_item_update[] =
 	"UPDATE items SET category_id = $3, title = $4, doc_no = $5, publisher = $6, written_on = $7, "
 	"topic = $8, genre = $9, validity = $10, validity_on = $11, summary = $12, body_md = $13, "
-	"body_text = $14, updated_at = $15, version = version + 1 "
+	"body_text = $14, updated_at = $15, body_html = $17, version = version + 1 "
 	"WHERE org_id = $1 AND id = $2 AND version = $16";
 static const char sql_item_get[] =
 	"SELECT " ITEM_COLS " FROM items i JOIN categories c ON c.id = i.category_id WHERE i.org_id = $1 AND i.id = $2";
@@ -73,6 +74,7 @@ static void item_read(struct db_stmt *st, struct arena *a, struct item *it)
 	it->created_by = db_col_int(st, 20);
 	it->created_at = db_col_dup(st, 21, a);
 	it->updated_at = db_col_dup(st, 22, a);
+	it->body_html = db_col_dup(st, 23, a);
 }
 
 int store_item_insert(struct db *db, struct item *it)
@@ -103,6 +105,7 @@ int store_item_insert(struct db *db, struct item *it)
 	else
 		db_bind_null(st, 17);
 	db_bind_text(st, 18, it->created_at);
+	bind_opt(st, 19, it->body_html);
 	if ((rc = db_step(st)) != 1)
 		return rc < 0 ? rc : ERR_DB;
 	it->id = db_col_int(st, 0);
@@ -134,6 +137,7 @@ int store_item_update(struct db *db, struct item *it)
 	db_bind_text(st, 14, it->body_text ? it->body_text : "");
 	db_bind_text(st, 15, it->updated_at);
 	db_bind_int(st, 16, it->version);
+	bind_opt(st, 17, it->body_html);
 	if ((rc = db_step(st)) < 0)
 		return rc;
 	if (db_changes(db) != 1)
