@@ -64,15 +64,10 @@
 #endif
 
 #include "core/arena.h"
+#include "domain/report/layout.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "core/banned.h"
-
-/* Shared with report_docx.c, which defines them (report.h is the contract
- * and has no place for layout helpers). */
-int report_grid(struct arena *a, const struct rtable *t, int **own, int **rs, int **cs, int *head_rows);
-double report_text_em(const char *s);
-void report_col_widths(const struct rtable *t, const int *own, const int *cs, double avail, double *w);
 
 /* Page geometry in PDF points (1/72 inch), after GB/T 9704. */
 #define MM (72.0 / 25.4)

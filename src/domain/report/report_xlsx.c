@@ -30,15 +30,10 @@
 #include <xlsxwriter.h>
 
 #include "core/arena.h"
+#include "domain/report/layout.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "core/banned.h"
-
-/* Shared with report_docx.c, which defines them (report.h is the contract
- * and has no place for layout helpers). */
-int report_grid(struct arena *a, const struct rtable *t, int **own, int **rs, int **cs, int *head_rows);
-double report_text_em(const char *s);
-void report_col_widths(const struct rtable *t, const int *own, const int *cs, double avail, double *w);
 
 #define FONT "仿宋"
 #define FONT_PT 11.0
