@@ -282,3 +282,22 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	}
 	out[2 * n] = '\0';
 }
+
+bool utf8_line_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (!utf8_valid(s, n) || utf8_len(s, n) > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+			return false;
+	return true;
+}
+
+bool utf8_text_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return utf8_valid(s, n) && utf8_len(s, n) <= max;
+}

@@ -51,6 +51,11 @@ bool utf8_valid(const char *p, size_t n);
 /* Decode one code point at *cur (< end), advance *cur. Invalid bytes give
  * U+FFFD and advance by one. */
 uint32_t utf8_next(const char **cur, const char *end);
+/* One line of user text: valid UTF-8, at most max code points, no
+ * control characters (C0 or DEL). */
+bool utf8_line_ok(const char *s, size_t max);
+/* Multi-line user text: valid UTF-8, at most max code points. */
+bool utf8_text_ok(const char *s, size_t max);
 /* Number of code points in valid UTF-8 (p, n). */
 size_t utf8_len(const char *p, size_t n);
 /* Encode cp into out (4 bytes room); returns bytes written. */

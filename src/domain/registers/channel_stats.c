@@ -56,19 +56,6 @@ static char *trimmed(struct arena *a, const char *s)
 	return arena_strndup(a, t.p, t.n);
 }
 
-/* At most max characters of valid UTF-8 without control characters. */
-static bool text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (!utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
-			return false;
-	return true;
-}
-
 int chan_type_parse(struct arena *a, const char *s, const struct chan_type_info **type, const char **platform,
 		    const char **msg)
 {
@@ -105,7 +92,7 @@ int chan_type_parse(struct arena *a, const char *s, const struct chan_type_info 
 
 			if (!base || !plat)
 				return ERR_NOMEM;
-			if ((*type = chan_type_find(base)) && *plat && text_ok(plat, CHAN_PLATFORM_MAX)) {
+			if ((*type = chan_type_find(base)) && *plat && utf8_line_ok(plat, CHAN_PLATFORM_MAX)) {
 				*platform = plat;
 				return 0;
 			}
@@ -139,7 +126,7 @@ int chan_metric_check(struct arena *a, enum chan_type type, const char *metric, 
 		*msg = "请填写指标（门户网站填写信息的内容类别，如动态类）。";
 		return ERR_INVALID;
 	}
-	if (!text_ok(metric, CHAN_METRIC_MAX)) {
+	if (!utf8_line_ok(metric, CHAN_METRIC_MAX)) {
 		*msg = arena_printf(a, "指标“%s”无效：不超过 %d 个字，且不能包含换行等控制字符。", metric, CHAN_METRIC_MAX);
 		return ERR_INVALID;
 	}
@@ -333,7 +320,7 @@ static int channel_fields(struct arena *a, const char *name_in, const char *type
 		*msg = "请填写渠道名称。";
 		return ERR_INVALID;
 	}
-	if (!text_ok(*name, CHAN_NAME_MAX)) {
+	if (!utf8_line_ok(*name, CHAN_NAME_MAX)) {
 		*msg = arena_printf(a, "渠道名称不超过 %d 个字，且不能包含换行等控制字符。", CHAN_NAME_MAX);
 		return ERR_INVALID;
 	}
@@ -341,7 +328,7 @@ static int channel_fields(struct arena *a, const char *name_in, const char *type
 		*msg = "请选择渠道类型（门户网站、政务新媒体或其他）。";
 		return ERR_INVALID;
 	}
-	if (!text_ok(*platform, CHAN_PLATFORM_MAX)) {
+	if (!utf8_line_ok(*platform, CHAN_PLATFORM_MAX)) {
 		*msg = arena_printf(a, "平台或网址不超过 %d 个字，且不能包含换行等控制字符。", CHAN_PLATFORM_MAX);
 		return ERR_INVALID;
 	}
@@ -597,7 +584,7 @@ int channel_grid_save(const struct chan_ctx *c, long long channel_id, struct cha
 			continue;
 		if (top_col < 0)
 			break; /* no column for it: the grid has no titles */
-		if (!text_ok(t, CHAN_LABEL_MAX)) {
+		if (!utf8_line_ok(t, CHAN_LABEL_MAX)) {
 			*msg = arena_printf(a, "%d 月最高单条阅读的标题不超过 %d 个字，且不能包含换行等控制字符。", m + 1,
 					    CHAN_LABEL_MAX);
 			return grid_fail(g, top_col, m + 1);
@@ -811,7 +798,7 @@ static int imp_check(void *ctx, struct arena *a, const char *const *v, void **pr
 		*msg = "渠道不能为空。";
 		return ERR_INVALID;
 	}
-	if (!text_ok(r->channel, CHAN_NAME_MAX)) {
+	if (!utf8_line_ok(r->channel, CHAN_NAME_MAX)) {
 		*msg = arena_printf(a, "渠道名称不超过 %d 个字，且不能包含换行等控制字符。", CHAN_NAME_MAX);
 		return ERR_INVALID;
 	}
@@ -828,7 +815,7 @@ static int imp_check(void *ctx, struct arena *a, const char *const *v, void **pr
 	r->month = (int)month;
 	r->metric = v[COL_METRIC];
 	r->label = v[COL_LABEL];
-	if (!text_ok(r->label, CHAN_LABEL_MAX)) {
+	if (!utf8_line_ok(r->label, CHAN_LABEL_MAX)) {
 		*msg = arena_printf(a, "说明不超过 %d 个字，且不能包含换行等控制字符。", CHAN_LABEL_MAX);
 		return ERR_INVALID;
 	}

@@ -52,26 +52,6 @@ static int invalid(const char **msg, const char *m)
 	return ERR_INVALID;
 }
 
-/* A single-line field of at most max characters without control characters. */
-static bool line_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (!utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
-			return false;
-	return true;
-}
-
-static bool text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	return utf8_valid(s, n) && utf8_len(s, n) <= max;
-}
-
 static const char *day_text(struct arena *a, long day)
 {
 	char d[11];
@@ -122,14 +102,14 @@ int decision_check(const struct reg_write_ctx *c, const struct decision_input *i
 		return invalid(msg, "决定日期过早（1990年以后）。");
 	if (!*title)
 		return invalid(msg, "请填写事项名称。");
-	if (!line_ok(title, DEC_TITLE_MAX))
+	if (!utf8_line_ok(title, DEC_TITLE_MAX))
 		return invalid(msg, "事项名称过长（不超过300字）或含有换行。");
-	if (!line_ok(party, DEC_PARTY_MAX))
+	if (!utf8_line_ok(party, DEC_PARTY_MAX))
 		return invalid(msg, "相对人过长（不超过200字）或含有换行。");
-	if (!text_ok(note, REG_NOTE_MAX))
+	if (!utf8_text_ok(note, REG_NOTE_MAX))
 		return invalid(msg, "备注过长（不超过2000字）。");
 	if (in->doc_no && *in->doc_no) {
-		if (!line_ok(in->doc_no, DEC_DOCNO_MAX))
+		if (!utf8_line_ok(in->doc_no, DEC_DOCNO_MAX))
 			return invalid(msg, "文号过长（不超过60字）或含有换行。");
 		if ((rc = docno_normalize(c->a, in->doc_no, strlen(in->doc_no), &doc_no, &w)))
 			return rc == ERR_INVALID ? invalid(msg, "文号无效。") : rc;
@@ -233,7 +213,7 @@ static int count_check(const struct reg_write_ctx *c, int year, long long n, con
 		return invalid(msg, "年度应在1990年至今年之间。");
 	if (n < 0 || n > DEC_COUNT_MAX)
 		return invalid(msg, "件数应为0到10000000之间的整数。");
-	if (!text_ok(nz(note), REG_NOTE_MAX))
+	if (!utf8_text_ok(nz(note), REG_NOTE_MAX))
 		return invalid(msg, "备注过长（不超过2000字）。");
 	return 0;
 }
@@ -377,11 +357,11 @@ static int fee_check(const struct reg_write_ctx *c, const struct fee_input *in, 
 
 	if (!*name)
 		return invalid(msg, "请填写收费项目名称。");
-	if (!line_ok(name, FEE_NAME_MAX))
+	if (!utf8_line_ok(name, FEE_NAME_MAX))
 		return invalid(msg, "收费项目名称过长（不超过200字）或含有换行。");
-	if (!text_ok(basis, FEE_BASIS_MAX))
+	if (!utf8_text_ok(basis, FEE_BASIS_MAX))
 		return invalid(msg, "收费依据过长（不超过1000字）。");
-	if (!text_ok(standard, FEE_STANDARD_MAX))
+	if (!utf8_text_ok(standard, FEE_STANDARD_MAX))
 		return invalid(msg, "收费标准过长（不超过500字）。");
 	rc = store_fee_by_name(c->db, c->a, c->org_id, name, &other);
 	if (rc == 0 && other.id != except_id) {
@@ -545,7 +525,7 @@ static int procurement_check(const struct reg_write_ctx *c, const struct procure
 		return invalid(msg, "年度应在1990年至今年之间。");
 	if (!*project)
 		return invalid(msg, "请填写采购项目名称。");
-	if (!line_ok(project, PROC_PROJECT_MAX))
+	if (!utf8_line_ok(project, PROC_PROJECT_MAX))
 		return invalid(msg, "采购项目名称过长（不超过300字）或含有换行。");
 	if (in->amount_fen < 0 || in->amount_fen > REG_AMOUNT_MAX_FEN)
 		return invalid(msg, "采购金额应为不小于0的金额（元）。");

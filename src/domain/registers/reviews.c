@@ -128,28 +128,6 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-/* A single-line text field: at most max characters, no line breaks or
- * control characters. */
-static bool line_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (!utf8_valid(s, n) || utf8_len(s, n) > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
-			return false;
-	return true;
-}
-
-/* Multi-line text: at most max characters. */
-static bool text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	return utf8_valid(s, n) && utf8_len(s, n) <= max;
-}
-
 static int parse_day(const char *s, long *day)
 {
 	return s && *s && date_parse(s, strlen(s), day) == 0 ? 0 : ERR_INVALID;
@@ -188,17 +166,17 @@ int review_check(const struct review_ctx *c, const struct review_input *in, long
 		return invalid(msg, "申请或立案日期不能晚于今天。");
 	if (!*body)
 		return invalid(msg, kind == REVIEW_ADMIN ? "请填写复议机关。" : "请填写受理的人民法院。");
-	if (!line_ok(body, REVIEW_NAME_MAX))
+	if (!utf8_line_ok(body, REVIEW_NAME_MAX))
 		return invalid(msg, "复议机关或法院的名称过长（不超过100字）或含有换行。");
 	if (!*party)
 		return invalid(msg, kind == REVIEW_ADMIN ? "请填写复议申请人。" : "请填写原告。");
-	if (!line_ok(party, REVIEW_NAME_MAX))
+	if (!utf8_line_ok(party, REVIEW_NAME_MAX))
 		return invalid(msg, "申请人或原告过长（不超过100字）或含有换行。");
-	if (!line_ok(case_no, REVIEW_CASE_NO_MAX))
+	if (!utf8_line_ok(case_no, REVIEW_CASE_NO_MAX))
 		return invalid(msg, "案号过长（不超过60字）或含有换行。");
-	if (!text_ok(matter, REVIEW_TEXT_MAX))
+	if (!utf8_text_ok(matter, REVIEW_TEXT_MAX))
 		return invalid(msg, "事由过长（不超过2000字）。");
-	if (!text_ok(note, REVIEW_TEXT_MAX))
+	if (!utf8_text_ok(note, REVIEW_TEXT_MAX))
 		return invalid(msg, "备注过长（不超过2000字）。");
 	if ((result = review_result_find(in->result)) < 0)
 		return invalid(msg, "结果应为结果维持、结果纠正、其他结果或尚未审结。");
@@ -215,7 +193,7 @@ int review_check(const struct review_ctx *c, const struct review_input *in, long
 		return invalid(msg, "尚未审结的案件不填结果日期；已审结的请选择结果。");
 	}
 	if (*serial) {
-		if (!line_ok(serial, REVIEW_SERIAL_MAX))
+		if (!utf8_line_ok(serial, REVIEW_SERIAL_MAX))
 			return invalid(msg, "关联申请编号无效（如 2021-0003）。");
 		rc = store_review_app_by_serial(c->db, c->org_id, serial, &app_id);
 		if (rc == ERR_NOT_FOUND) {

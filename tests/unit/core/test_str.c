@@ -511,6 +511,22 @@ static void test_utf8_len(void **state)
 	assert_int_equal(utf8_len("😀😀", 8), 2);
 }
 
+/* User text checks: characters, not bytes; control characters only in text. */
+static void test_utf8_line_and_text_ok(void **state)
+{
+	(void)state;
+	assert_true(utf8_line_ok("桐乡市教育局", 6));
+	assert_false(utf8_line_ok("桐乡市教育局", 5));
+	assert_true(utf8_line_ok("", 0));
+	assert_false(utf8_line_ok("a\tb", 10));
+	assert_false(utf8_line_ok("a\nb", 10));
+	assert_false(utf8_line_ok("a\x7f", 10));
+	assert_false(utf8_line_ok("\xff", 10));
+	assert_true(utf8_text_ok("第一行\n第二行", 7));
+	assert_false(utf8_text_ok("第一行\n第二行", 6));
+	assert_false(utf8_text_ok("\xe6\x95", 10));
+}
+
 static void test_hex_encode(void **state)
 {
 	const unsigned char in[] = { 0x00, 0x01, 0x7F, 0x80, 0xAB, 0xFF };
@@ -552,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_valid_agrees_with_next),
 		cmocka_unit_test(test_utf8_put_round_trip),
 		cmocka_unit_test(test_utf8_len),
+		cmocka_unit_test(test_utf8_line_and_text_ok),
 		cmocka_unit_test(test_hex_encode),
 	};
 
