@@ -180,6 +180,20 @@ static const struct cmd cmds[] = {
 	  "把数据库在线备份到 FILE（网站可继续运行）。FILE 已存在时不会覆盖。\n"
 	  "\n"
 	  "选项：\n" DB_HELP },
+	{ "restore", cli_restore, "从备份文件恢复数据库（须先停止服务）",
+	  "用法：gongkai restore FILE\n"
+	  "\n"
+	  "用备份文件 FILE（gongkai backup 生成）替换数据库。FILE 须是完整性检查通过的\n"
+	  "SQLite 数据库，且数据库结构版本不高于本程序；否则不做任何改动。数据库正被\n"
+	  "使用（gongkai serve 在运行）时拒绝恢复：请先停止服务。\n"
+	  "原数据库改名保留为 数据库文件名.before-restore-YYYYMMDDTHHMMSS；新文件先完整\n"
+	  "写入并同步到磁盘，再一次性替换，中途中断不会留下半个数据库。恢复后自动升级\n"
+	  "数据库结构。附件目录（--files）不在数据库中，需另行恢复。\n"
+	  "\n"
+	  "退出状态：0 成功，1 运行错误（文件不存在、不是数据库、未通过检查、数据库正被使用），\n"
+	  "2 用法错误。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
 	{ "version", cli_version, "显示版本",
 	  "用法：gongkai version\n"
 	  "\n"
@@ -292,5 +306,6 @@ int main(int argc, char **argv)
 		return cmd_help(&c, argc - 1, argv + 1);
 	if (auth_init())
 		return cli_fail("无法初始化加密库（libsodium）");
-	return k->run(&c, argc - 1, argv + 1);
+	rc = k->run(&c, argc - 1, argv + 1);
+	return rc == CLI_HELP ? CLI_OK : rc;
 }

@@ -24,6 +24,7 @@ enum cli_exit {
 	CLI_OK = 0,
 	CLI_FAIL = 1,   /* runtime error: database, file, bad data */
 	CLI_USAGE = 2,  /* unknown command or option, missing argument, bad value */
+	CLI_HELP = 3,   /* --help was printed: stop here; main exits 0 */
 };
 
 /* What a handler knows about how it was called. */
@@ -40,6 +41,7 @@ int cli_serve(const struct cli *c, int argc, char **argv);
 int cli_user(const struct cli *c, int argc, char **argv);
 int cli_import(const struct cli *c, int argc, char **argv);
 int cli_backup(const struct cli *c, int argc, char **argv);
+int cli_restore(const struct cli *c, int argc, char **argv);
 int cli_version(const struct cli *c, int argc, char **argv);
 int cli_calendar(const struct cli *c, int argc, char **argv);
 int cli_applications(const struct cli *c, int argc, char **argv);
@@ -85,7 +87,8 @@ enum {
 void cli_opt_reset(void);
 int cli_opt(const struct cli *c, int argc, char **argv, const char *shortopts, const struct option *opts);
 /* The exit status for a cli_opt result that ended the loop other than
- * CLI_OPT_END: CLI_OK for help, CLI_USAGE otherwise. */
+ * CLI_OPT_END: CLI_HELP for help (nonzero, so the command stops; main
+ * turns it into exit status 0), CLI_USAGE otherwise. */
 int cli_opt_exit(int o);
 /* Check the operand count after the options: between min and max operands
  * at argv[optind..]; names are for the message ("FILE"). Returns 0 or

@@ -177,7 +177,7 @@ int cli_opt(const struct cli *c, int argc, char **argv, const char *shortopts, c
 
 int cli_opt_exit(int o)
 {
-	return o == CLI_OPT_HELP ? CLI_OK : CLI_USAGE;
+	return o == CLI_OPT_HELP ? CLI_HELP : CLI_USAGE;
 }
 
 int cli_operands(const struct cli *c, int argc, char **argv, int min, int max, const char *names)

@@ -56,33 +56,84 @@ int h_login_form(struct req *r)
 	return login_page(r, 200, NULL);
 }
 
+/* "2024-09-20T02:03:04Z" as a time_t; 0 when empty or not such a time. */
+static time_t iso_time(const char *iso)
+{
+	int y, mo, d, h, mi, s;
+
+	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+		return 0;
+	return (time_t)date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+/* Seconds since the last of some failures (a long time when none). */
+static long since_last(time_t now, const struct login_failures *f)
+{
+	time_t t = iso_time(f->last_at);
+
+	return f->count && t ? (long)(now - t) : AUTH_LOCKOUT_WINDOW;
+}
+
+/* A failed login: recorded under the name as typed and the address, the
+ * same way whether or not the account exists. */
+static int login_failed(struct req *r, const char *name, time_t t)
+{
+	char now[21], forget[21];
+	int rc;
+
+	time_format_utc(t, now);
+	time_format_utc(t - 24 * 3600, forget);
+	if ((rc = store_login_failure_add(req_db(r), name, r->ip, now, forget)))
+		return server_error(r, rc);
+	return login_page(r, 403, "用户名或密码不正确。");
+}
+
 int h_login(struct req *r)
 {
 	const char *name = param_str(r, "username"), *pw = param_str(r, "password");
 	const char *token, *hash, *csrf;
+	struct login_failures fu, fi;
 	struct user u;
-	char now[21], exp[21];
+	char now[21], exp[21], since[21];
+	time_t t = time(NULL);
+	long wait;
 	int rc;
 
 	if (!name || !pw)
 		return login_page(r, 400, "请输入用户名和密码。");
+	/* the lockout comes before the password, by name and by address, and
+	 * reads the same whether or not the account exists */
+	time_format_utc(t - AUTH_LOCKOUT_WINDOW, since);
+	if ((rc = store_login_failures_by_user(req_db(r), &r->arena, name, since, &fu)) ||
+	    (rc = store_login_failures_by_ip(req_db(r), &r->arena, r->ip, since, &fi)))
+		return server_error(r, rc);
+	wait = auth_lockout_wait((int)(fu.count < 1000 ? fu.count : 1000), since_last(t, &fu),
+				 (int)(fi.count < 1000 ? fi.count : 1000), since_last(t, &fi));
+	if (wait > 0) {
+		log_info("login locked: %s (%lld failures) from %s (%lld failures), %ld s left", name, fu.count, r->ip,
+			 fi.count, wait);
+		return login_page(r, 429,
+				  arena_printf(&r->arena, "登录失败次数过多，请在 %ld 分钟后再试。", (wait + 59) / 60));
+	}
 	rc = store_user_by_name(req_db(r), &r->arena, name, &u);
 	if (rc && rc != ERR_NOT_FOUND)
 		return server_error(r, rc);
 	/* the same work and the same answer whether or not the account exists */
 	if (rc == ERR_NOT_FOUND) {
 		auth_check_password(r->app->dummy_hash, pw);
-		return login_page(r, 403, "用户名或密码不正确。");
+		return login_failed(r, name, t);
 	}
 	if (u.disabled || !auth_check_password(u.password_hash, pw))
-		return login_page(r, 403, "用户名或密码不正确。");
+		return login_failed(r, name, t);
 	if ((rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &hash)) ||
 	    (rc = auth_random_token(&r->arena, 32, &csrf)))
 		return server_error(r, rc);
-	now_utc(now);
-	time_format_utc(time(NULL) + 12 * 3600, exp);
+	time_format_utc(t, now);
+	time_format_utc(t + 12 * 3600, exp);
 	rc = store_session_insert(req_db(r), u.org_id, u.id, hash, csrf, r->ip,
 				  MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent"), now, exp);
+	if (rc == 0)
+		rc = store_login_failures_clear(req_db(r), name);
 	if (rc)
 		return server_error(r, rc);
 	log_info("login: %s from %s", u.username, r->ip);
@@ -151,6 +202,80 @@ int h_password(struct req *r)
 	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
 				     token);
 	return password_page(r, 200, NULL, "密码已修改，其他设备上的登录已失效。");
+}
+
+/* ---- own sessions (登录会话) ---- */
+
+/* ISO 8601 UTC as China time "YYYY-MM-DD HH:MM". */
+static const char *at_cn(struct req *r, const char *iso)
+{
+	time_t t = iso_time(iso);
+	char out[17];
+
+	if (!t)
+		return iso;
+	time_format_cn(t, out);
+	return arena_strdup(&r->arena, out);
+}
+
+static int sessions_page(struct req *r, const char *notice)
+{
+	struct tv *ctx = page_ctx(r, "登录会话"), *list;
+	struct session_row *rows;
+	size_t n;
+	char now[21];
+	int rc;
+
+	now_utc(now);
+	if ((rc = store_session_list_user(req_db(r), &r->arena, r->user.id, now, &rows, &n)))
+		return server_error(r, rc);
+	tv_set_str(ctx, "notice", notice);
+	tv_set_int(ctx, "count", (long long)n);
+	tv_set_bool(ctx, "others", n > 1);
+	list = tv_set_list(ctx, "sessions");
+	for (size_t i = 0; i < n; i++) {
+		struct tv *m = tv_list_push_map(list);
+
+		tv_set_int(m, "id", rows[i].id);
+		tv_set_str(m, "created", at_cn(r, rows[i].created_at));
+		tv_set_str(m, "expires", at_cn(r, rows[i].expires_at));
+		tv_set_str(m, "ip", rows[i].ip);
+		tv_set_str(m, "user_agent", rows[i].user_agent);
+		tv_set_bool(m, "current", rows[i].id == r->sess.id);
+		tv_set_str(m, "delete_url", arena_printf(&r->arena, "/admin/sessions/%lld/delete", rows[i].id));
+	}
+	return respond_html(r, 200, "admin_sessions", ctx);
+}
+
+int h_admin_sessions(struct req *r)
+{
+	return sessions_page(r, NULL);
+}
+
+int h_admin_session_delete(struct req *r)
+{
+	int rc = store_session_delete_id(req_db(r), r->user.id, r->id);
+
+	if (rc == ERR_NOT_FOUND)
+		return respond_error(r, 404, "没有这个登录会话。");
+	if (rc)
+		return server_error(r, rc);
+	log_info("session %lld of %s ended from %s", r->id, r->user.username, r->ip);
+	if (r->id == r->sess.id) {
+		r->set_cookie = "gk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+		return respond_redirect(r, "/admin/login");
+	}
+	return respond_redirect(r, "/admin/sessions");
+}
+
+int h_admin_sessions_delete_others(struct req *r)
+{
+	int rc = store_session_delete_others(req_db(r), r->user.id, r->sess.id);
+
+	if (rc)
+		return server_error(r, rc);
+	log_info("other sessions of %s ended from %s", r->user.username, r->ip);
+	return sessions_page(r, "其他所有会话已退出。");
 }
 
 /* ---- dashboard ---- */

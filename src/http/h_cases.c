@@ -39,14 +39,6 @@ static int server_error(struct req *r, int rc)
 	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
 }
 
-/* May the staff member do perm here? (no response: for showing forms) */
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
-}
-
 static const char *day_str(struct req *r, long day)
 {
 	char d[11];
@@ -195,7 +187,7 @@ int h_admin_apps(struct req *r)
 		return respond_error(r, 400, "未知的状态。");
 	f.state = state;
 	f.open_only = !all && !state;
-	cases = can(r, PERM_CASES);
+	cases = req_can(r, PERM_CASES);
 	if ((rc = req_app_ctx(r, &c, &cal)) || (rc = store_app_open_dues(req_db(r), &r->arena, r->org.id, &apps, &napps)) ||
 	    (rc = store_app_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
 		return server_error(r, rc);
@@ -534,7 +526,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 	struct calendar cal;
 	struct app_deadline d;
 	struct tv *ctx, *m, *l;
-	bool cases = can(r, PERM_CASES);
+	bool cases = req_can(r, PERM_CASES);
 	int col, rc;
 
 	rc = store_app_get(req_db(r), &r->arena, r->org.id, r->id, &a);
@@ -840,7 +832,7 @@ static int letter_page(struct req *r, int status, const struct app_letter *l, co
 	tv_set_str(m, "kind", kind_label(l->kind));
 	tv_set_bool(m, "issued", issued);
 	tv_set_str(m, "issued_on", l->issued_on);
-	tv_set_bool(m, "editable", !issued && can(r, PERM_CASES));
+	tv_set_bool(m, "editable", !issued && req_can(r, PERM_CASES));
 	tv_set_html(m, "body_html", body);
 	tv_set_str(m, "url", url);
 	tv_set_str(m, "print_url", arena_printf(&r->arena, "%s/print", url));

@@ -34,14 +34,6 @@ static int server_error(struct req *r, int rc)
 	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
 }
 
-/* May the staff member do perm here? (no response: for showing forms) */
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
-}
-
 static int this_year(void)
 {
 	int y, m, d;
@@ -202,7 +194,7 @@ static int list_page(struct req *r, int status, int year, const char *error, con
 		return server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
-	tv_set_bool(ctx, "can_cases", can(r, PERM_CASES));
+	tv_set_bool(ctx, "can_cases", req_can(r, PERM_CASES));
 	year_nav(ctx, year, years, ny);
 	l = tv_set_list(ctx, "channels");
 	for (size_t i = 0; i < n; i++)
@@ -478,7 +470,7 @@ static int grid_page(struct req *r, int status, int year, const struct gcol *pos
 	struct gcol cols[CHST_GRID_COLS];
 	size_t nc = 0;
 	struct tv *ctx, *hl, *rl, *fl;
-	bool cases = can(r, PERM_CASES), top_title = false;
+	bool cases = req_can(r, PERM_CASES), top_title = false;
 	int *years;
 	size_t ny;
 	int rc = channel_stats_channel_year(req_db(r), &r->arena, r->org.id, r->id, year, &y);

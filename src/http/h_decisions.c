@@ -35,13 +35,6 @@ static int server_error(struct req *r, int rc)
 	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
 }
 
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
-}
-
 static const char *mask_name(struct req *r, const char *s)
 {
 	const char *p = s;
@@ -224,7 +217,7 @@ static int decisions_page(struct req *r, int status, const char *error, const ch
 	int year = (int)param_int(r, "year", 0), sum_year;
 	struct decision_filter f = { .org_id = r->org.id, .year = year, .q = q, .limit = DECISIONS_PER_PAGE,
 				     .offset = (page - 1) * DECISIONS_PER_PAGE };
-	bool cases = can(r, PERM_CASES);
+	bool cases = req_can(r, PERM_CASES);
 	struct decision *rows;
 	struct decision_count *cnt;
 	int *years;
@@ -343,7 +336,7 @@ static void decision_from_form(struct req *r, struct decision_input *in)
 static int decision_page(struct req *r, int status, const struct decision *d, const struct decision_input *in,
 			 const char *error, const char *notice)
 {
-	bool cases = can(r, PERM_CASES);
+	bool cases = req_can(r, PERM_CASES);
 	struct decision_input from;
 	struct tv *ctx, *m, *f;
 
@@ -544,7 +537,7 @@ int h_decision_count_delete(struct req *r)
 
 int h_decisions_export(struct req *r)
 {
-	return export(r, &reg_decisions, can(r, PERM_CASES));
+	return export(r, &reg_decisions, req_can(r, PERM_CASES));
 }
 
 int h_decisions_import(struct req *r)
@@ -576,7 +569,7 @@ static int fees_page(struct req *r, int status, const char *error, const char *n
 	ctx = page_ctx(r, "行政事业性收费");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
-	tv_set_bool(ctx, "can_cases", can(r, PERM_CASES));
+	tv_set_bool(ctx, "can_cases", req_can(r, PERM_CASES));
 	tv_set_bool(ctx, "tab_fees", true);
 	tv_set_int(ctx, "sum_year", sum_year);
 	tv_set_int(ctx, "prev_year", sum_year - 1);
@@ -613,7 +606,7 @@ int h_fees(struct req *r)
 static int fee_page(struct req *r, int status, const struct fee_item *f, const struct fee_input *in,
 		    const char *error, const char *notice)
 {
-	bool cases = can(r, PERM_CASES);
+	bool cases = req_can(r, PERM_CASES);
 	struct fee_amount *am = NULL;
 	size_t na = 0;
 	struct tv *ctx, *m, *fm, *l;
@@ -833,7 +826,7 @@ static int procurements_page(struct req *r, int status, const char *error, const
 	ctx = page_ctx(r, "政府集中采购");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
-	tv_set_bool(ctx, "can_cases", can(r, PERM_CASES));
+	tv_set_bool(ctx, "can_cases", req_can(r, PERM_CASES));
 	tv_set_bool(ctx, "tab_procurements", true);
 	tv_set_int(ctx, "sum_year", sum_year);
 	tv_set_int(ctx, "count", count);
@@ -867,7 +860,7 @@ int h_procurements(struct req *r)
 static int procurement_page(struct req *r, int status, const struct procurement *p, const char *error,
 			    const char *notice)
 {
-	bool cases = can(r, PERM_CASES), sent = status != 200 && r->method == M_POST;
+	bool cases = req_can(r, PERM_CASES), sent = status != 200 && r->method == M_POST;
 	struct tv *ctx, *m, *f;
 
 	ctx = page_ctx(r, p ? p->project : "登记采购项目");

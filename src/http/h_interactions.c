@@ -64,14 +64,6 @@ static int server_error(struct req *r, int rc)
 	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
 }
 
-/* May the staff member do perm here? (no response: for showing forms) */
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
-}
-
 static const char *day_str(struct req *r, long day)
 {
 	char d[11];
@@ -698,7 +690,7 @@ static int dashboard(struct req *r, int status, const char *error, const char *n
 	struct calendar cal;
 	size_t nopen, n, nch, ny;
 	int *years;
-	bool cases = can(r, PERM_CASES), known = !state;
+	bool cases = req_can(r, PERM_CASES), known = !state;
 	struct tv *ctx, *l, *cnt;
 	struct buf base;
 	int rc;
@@ -755,7 +747,7 @@ static int dashboard(struct req *r, int status, const char *error, const char *n
 	tv_set_int(cnt, "overdue", overdue);
 	tv_set_int(cnt, "near", near);
 	tv_set_bool(ctx, "can_cases", cases);
-	tv_set_bool(ctx, "can_admin", can(r, PERM_ADMIN));
+	tv_set_bool(ctx, "can_admin", req_can(r, PERM_ADMIN));
 	tv_set_int(ctx, "total", total);
 	l = tv_set_list(ctx, "channels");
 	for (size_t i = 0; i < nch; i++) {
@@ -942,7 +934,7 @@ static int case_page(struct req *r, int status, const char *error, bool keep)
 	struct ia_ctx c;
 	struct calendar cal;
 	size_t nev;
-	bool cases = can(r, PERM_CASES);
+	bool cases = req_can(r, PERM_CASES);
 	const struct ia_state *st;
 	struct tv *ctx, *m, *l;
 	int rc;

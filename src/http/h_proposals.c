@@ -38,14 +38,6 @@ static int server_error(struct req *r, int rc)
 	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
 }
 
-/* May the staff member do perm here? (no response: for showing forms) */
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
-}
-
 static const char *day_str(struct req *r, long day)
 {
 	char d[11];
@@ -222,7 +214,7 @@ int h_admin_proposals(struct req *r)
 	    (role && prop_code_ix(prop_roles, PROP_ROLES, role) < 0) ||
 	    (state && strcmp(state, "overdue") != 0 && prop_code_ix(prop_states, PROP_STATES, state) < 0))
 		return respond_error(r, 400, "筛选条件无效。");
-	cases = can(r, PERM_CASES);
+	cases = req_can(r, PERM_CASES);
 	if ((rc = store_proposal_years(req_db(r), &r->arena, r->org.id, &years, &ny)))
 		return server_error(r, rc);
 	date_to_ymd(today, &this_year, &m, &d);
@@ -497,7 +489,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 	struct proposal_event *ev;
 	size_t nev;
 	struct tv *ctx, *m, *l;
-	bool cases = can(r, PERM_CASES), publish = can(r, PERM_PUBLISH);
+	bool cases = req_can(r, PERM_CASES), publish = req_can(r, PERM_PUBLISH);
 	long today = date_today_cn();
 	const char *posted = keep ? param_str(r, "action") : NULL;
 	int rc;
@@ -685,7 +677,7 @@ int h_admin_proposals_export(struct req *r)
 	if ((rc = reg_ctx_of(r, &c, &cal)))
 		return server_error(r, rc);
 	buf_init(&out, &r->arena, CSV_MAX_BYTES);
-	if ((rc = reg_proposals.export_csv(&c, year, can(r, PERM_CASES), &out)))
+	if ((rc = reg_proposals.export_csv(&c, year, req_can(r, PERM_CASES), &out)))
 		return server_error(r, rc);
 	log_info("proposals of %s exported (%d) by %s", r->org.slug, year, r->user.username);
 	return respond_bytes(r, 200, "text/csv; charset=utf-8", out.p ? out.p : "", out.n, NULL);

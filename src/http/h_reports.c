@@ -38,14 +38,6 @@ static int server_error(struct req *r, int rc)
 	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
 }
 
-/* May the staff member do perm here? (no response: for showing forms) */
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
-}
-
 static void rctx(struct req *r, struct rpub_ctx *c, char now[21])
 {
 	time_format_utc(time(NULL), now);
@@ -112,7 +104,7 @@ static int reports_page(struct req *r, int status, const char *error)
 	if ((rc = store_rpt_list(req_db(r), &r->arena, r->org.id, &reps, &n)))
 		return server_error(r, rc);
 	tv_set_str(ctx, "error", error);
-	tv_set_bool(ctx, "can_edit", can(r, PERM_EDIT));
+	tv_set_bool(ctx, "can_edit", req_can(r, PERM_EDIT));
 	list = tv_set_list(ctx, "years");
 	years = tv_set_list(ctx, "new_years");
 	for (int y = last; y >= REPORT_FIRST_YEAR; y--) {
@@ -223,7 +215,7 @@ static int editor_page(struct req *r, int status, struct editor *e)
 	int format = report_format_of(e->year), rc;
 	const char *const *heads = report_headings(format);
 	static const int head_of[RPUB_SECTIONS] = { 0, 4, 5 };
-	bool can_edit = can(r, PERM_EDIT), can_publish = can(r, PERM_PUBLISH);
+	bool can_edit = req_can(r, PERM_EDIT), can_publish = req_can(r, PERM_PUBLISH);
 
 	rctx(r, &c, now);
 	if (!e->built_ok) {

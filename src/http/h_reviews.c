@@ -32,14 +32,6 @@ static int server_error(struct req *r, int rc)
 	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
 }
 
-/* May the staff member do perm here? (no response: for showing forms) */
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
-}
-
 /* The first character and "*": names for staff without PERM_CASES. */
 static const char *mask_name(struct req *r, const char *s)
 {
@@ -113,7 +105,7 @@ static int list_page(struct req *r, int status, const char *error, const char *n
 	int year = (int)param_int(r, "year", 0), sum_year;
 	struct review_filter f = { .org_id = r->org.id, .year = year, .limit = REVIEWS_PER_PAGE,
 				   .offset = (page - 1) * REVIEWS_PER_PAGE };
-	bool cases = can(r, PERM_CASES);
+	bool cases = req_can(r, PERM_CASES);
 	struct review *rows;
 	int *years;
 	size_t n, ny;
@@ -253,7 +245,7 @@ static void field(struct tv *list, const char *label, const char *value)
 static int case_page(struct req *r, int status, const struct review *v, const struct review_input *in,
 		     const char *error, const char *notice)
 {
-	bool cases = can(r, PERM_CASES);
+	bool cases = req_can(r, PERM_CASES);
 	struct review_input from;
 	struct tv *ctx, *m, *f, *l;
 
@@ -470,7 +462,7 @@ int h_reviews_export(struct req *r)
 		return 0;
 	buf_init(&out, &r->arena, CSV_MAX_BYTES);
 	/* the applicant's or plaintiff's name only for those who may see it */
-	if ((rc = reg_reviews.export_csv(&c, year, can(r, PERM_CASES), &out)))
+	if ((rc = reg_reviews.export_csv(&c, year, req_can(r, PERM_CASES), &out)))
 		return server_error(r, rc);
 	return respond_download(r, "text/csv; charset=utf-8", out.p ? out.p : "", out.n,
 				year ? arena_printf(&r->arena, "复议诉讼-%d.csv", year) : "复议诉讼.csv");

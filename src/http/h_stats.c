@@ -27,13 +27,6 @@ static int this_year(void)
 	return y;
 }
 
-static bool can(struct req *r, int perm)
-{
-	bool ok = false;
-
-	return auth_can(req_db(r), r->user.id, r->org.id, perm, &ok) == 0 && ok;
-}
-
 /* ---- statistics ---- */
 
 /* A stacked bar chart of the series by month; beyond SVG_MAX_SERIES the
@@ -83,7 +76,7 @@ int h_admin_stats(struct req *r)
 		tv_set_int(m, "value", y);
 		tv_set_bool(m, "selected", y == year);
 	}
-	tv_set_bool(ctx, "can_cases", can(r, PERM_CASES));
+	tv_set_bool(ctx, "can_cases", req_can(r, PERM_CASES));
 	sections = tv_set_list(ctx, "sections");
 	for (size_t i = 0; i < reg_kinds_count; i++) {
 		const struct reg_kind *k = reg_kinds[i];

@@ -216,5 +216,8 @@ int req_app_ctx(struct req *r, struct app_ctx *c, struct calendar *cal);
 /* The one permission check for staff routes (auth_can on req_db). Responds
  * 403 itself and returns false when not allowed. */
 bool req_can_or_respond(struct req *r, int perm);
+/* The same check without responding: may this staff member do perm in the
+ * request's org? (false for the public) */
+bool req_can(struct req *r, int perm);
 
 #endif

@@ -75,6 +75,7 @@ static const struct param_spec p_api_items[] = {
 #include "http/routes_reviews.inc"
 #include "http/routes_stats.inc"
 #include "http/routes_reports.inc"
+#include "http/routes_accounts.inc"
 
 const struct route routes[] = {
 	/* public portal */
@@ -136,6 +137,7 @@ const struct route routes[] = {
 	ROUTES_REVIEWS
 	ROUTES_STATS
 	ROUTES_REPORTS
+	ROUTES_ACCOUNTS
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
 	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },

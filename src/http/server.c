@@ -682,6 +682,13 @@ static bool csrf_ok(struct req *r)
 	return strlen(r->csrf) == p->len && sodium_memcmp(r->csrf, p->val, p->len) == 0;
 }
 
+bool req_can(struct req *r, int perm)
+{
+	bool ok = false;
+
+	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
+}
+
 bool req_can_or_respond(struct req *r, int perm)
 {
 	bool ok = false;

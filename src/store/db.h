@@ -74,13 +74,19 @@ long long db_changes(struct db *db);
 int db_exec(struct db *db, const char *sql);
 /* Bulk loading on a database nobody else has open: on, the journal is a
  * rollback journal without fsync (a bulk load is one transaction that is
- * redone after a crash); off, back to WAL with normal syncing. Outside a
+ * redone after a crash); off, back to WAL with synchronous=FULL. Outside a
  * transaction. ERR_CONFLICT when another connection holds the database. */
 int db_bulk_mode(struct db *db, bool on);
 /* The database engine and its version, e.g. "SQLite 3.40.1" (static). */
 const char *db_engine_version(void);
 /* Online backup of the whole database into the file at path. */
 int db_backup(struct db *db, const char *path);
+/* Check the whole database: page structure and indexes (PRAGMA
+ * integrity_check) and references (PRAGMA foreign_key_check). 0 when it
+ * passes; ERR_INVALID when problems were found, ERR_DB when the check could
+ * not run (not a database, unreadable); then *msg says what (the engine's
+ * words, the first few problems; arena memory). Read-only connections work. */
+int db_integrity_check(struct db *db, const char **msg, struct arena *a);
 
 /* A fixed set of connections shared by threads. */
 int db_pool_open(const char *target, const struct db_opts *o, int n, struct db_pool **out);

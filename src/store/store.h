@@ -205,6 +205,37 @@ int store_session_get(struct db *db, struct arena *a, const char *token_hash, co
 int store_session_delete(struct db *db, const char *token_hash);
 int store_session_delete_user(struct db *db, long long user_id);
 
+/* Failed logins, for the lockout (domain/auth): one row per failure, by the
+ * name as typed (also when it names no account) and the client address.
+ * Recording also drops the rows before forget_before (NULL: keep all). */
+int store_login_failure_add(struct db *db, const char *username, const char *ip, const char *now,
+			    const char *forget_before);
+struct login_failures {
+	long long count;     /* failures after since */
+	const char *last_at; /* the newest of them (ISO 8601 UTC), "" when none */
+};
+int store_login_failures_by_user(struct db *db, struct arena *a, const char *username, const char *since,
+				 struct login_failures *out);
+int store_login_failures_by_ip(struct db *db, struct arena *a, const char *ip, const char *since,
+			       struct login_failures *out);
+/* A successful login forgets the name's failures (not the address's). */
+int store_login_failures_clear(struct db *db, const char *username);
+
+/* A user's sessions not expired at now, newest first (never the tokens). */
+struct session_row {
+	long long id;
+	const char *created_at;
+	const char *expires_at;
+	const char *ip;
+	const char *user_agent;
+};
+int store_session_list_user(struct db *db, struct arena *a, long long user_id, const char *now,
+			    struct session_row **out, size_t *n);
+/* Delete session id when it belongs to user_id (ERR_NOT_FOUND otherwise). */
+int store_session_delete_id(struct db *db, long long user_id, long long id);
+/* Delete every session of user_id except keep_id. */
+int store_session_delete_others(struct db *db, long long user_id, long long keep_id);
+
 /* ==== working-day calendar (工作日历) ====
  * The days an org's calendar lists (days off and adjusted working days) and
  * the years it covers; the rules are in domain/calendar. */

@@ -315,3 +315,136 @@ int store_session_delete_user(struct db *db, long long user_id)
 {
 	return sess_del(db, sql_sess_delete_user, NULL, user_id);
 }
+
+/* ---- failed logins (lockout) and a user's sessions ---- */
+
+static const char sql_fail_add[] = "INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)";
+static const char sql_fail_prune[] = "DELETE FROM login_failures WHERE at < $1";
+static const char sql_fail_user[] =
+	"SELECT COUNT(*), COALESCE(MAX(at), '') FROM login_failures WHERE username = $1 AND at > $2 AND user_cleared = 0";
+static const char sql_fail_ip[] =
+	"SELECT COUNT(*), COALESCE(MAX(at), '') FROM login_failures WHERE ip = $1 AND at > $2";
+static const char sql_fail_clear[] =
+	"UPDATE login_failures SET user_cleared = 1 WHERE username = $1 AND user_cleared = 0";
+static const char sql_sess_list[] =
+	"SELECT id, created_at, expires_at, ip, user_agent FROM sessions WHERE user_id = $1 AND expires_at > $2 "
+	"ORDER BY created_at DESC, id DESC";
+static const char sql_sess_delete_id[] = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
+static const char sql_sess_delete_others[] = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
+
+int store_login_failure_add(struct db *db, const char *username, const char *ip, const char *now,
+			    const char *forget_before)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_fail_add, &st)))
+		return rc;
+	db_bind_text(st, 1, username ? username : "");
+	db_bind_text(st, 2, ip ? ip : "");
+	db_bind_text(st, 3, now);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	if (!forget_before)
+		return 0;
+	if ((rc = db_prep(db, sql_fail_prune, &st)))
+		return rc;
+	db_bind_text(st, 1, forget_before);
+	rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int fail_count(struct db *db, struct arena *a, const char *sql, const char *key, const char *since,
+		      struct login_failures *out)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql, &st)))
+		return rc;
+	db_bind_text(st, 1, key ? key : "");
+	db_bind_text(st, 2, since);
+	if ((rc = db_step(st)) != 1)
+		return rc < 0 ? rc : ERR_DB;
+	out->count = db_col_int(st, 0);
+	out->last_at = db_col_dup(st, 1, a);
+	db_done(st);
+	return out->last_at ? 0 : ERR_NOMEM;
+}
+
+int store_login_failures_by_user(struct db *db, struct arena *a, const char *username, const char *since,
+				 struct login_failures *out)
+{
+	return fail_count(db, a, sql_fail_user, username, since, out);
+}
+
+int store_login_failures_by_ip(struct db *db, struct arena *a, const char *ip, const char *since,
+			       struct login_failures *out)
+{
+	return fail_count(db, a, sql_fail_ip, ip, since, out);
+}
+
+int store_login_failures_clear(struct db *db, const char *username)
+{
+	return sess_del(db, sql_fail_clear, username ? username : "", 0);
+}
+
+int store_session_list_user(struct db *db, struct arena *a, long long user_id, const char *now,
+			    struct session_row **out, size_t *n)
+{
+	struct db_stmt *st;
+	struct session_row *arr = NULL;
+	size_t k = 0, cap = 0;
+	int rc;
+
+	if ((rc = db_prep(db, sql_sess_list, &st)))
+		return rc;
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, now);
+	while ((rc = db_step(st)) == 1) {
+		struct session_row *s = grow_slot(a, (void **)&arr, k, &cap, sizeof(*arr));
+
+		if (!s) {
+			db_done(st);
+			return ERR_NOMEM;
+		}
+		s->id = db_col_int(st, 0);
+		s->created_at = db_col_dup(st, 1, a);
+		s->expires_at = db_col_dup(st, 2, a);
+		s->ip = db_col_dup(st, 3, a);
+		s->user_agent = db_col_dup(st, 4, a);
+		k++;
+	}
+	if (rc < 0)
+		return rc;
+	*out = arr;
+	*n = k;
+	return 0;
+}
+
+int store_session_delete_id(struct db *db, long long user_id, long long id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_sess_delete_id, &st)))
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, user_id);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
+}
+
+int store_session_delete_others(struct db *db, long long user_id, long long keep_id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_sess_delete_others, &st)))
+		return rc;
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, keep_id);
+	rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}

@@ -88,6 +88,33 @@ const char *auth_password_weak(const char *pw)
 	return NULL;
 }
 
+long auth_lockout_seconds(int failures)
+{
+	long s = 30;
+
+	if (failures < AUTH_LOCKOUT_AFTER)
+		return 0;
+	for (int i = AUTH_LOCKOUT_AFTER; i < failures && s < 3600; i++)
+		s *= 2;
+	return s < 3600 ? s : 3600;
+}
+
+static long lockout_left(int failures, long since_last)
+{
+	long lock = auth_lockout_seconds(failures);
+
+	if (since_last < 0)
+		since_last = 0;
+	return lock > since_last ? lock - since_last : 0;
+}
+
+long auth_lockout_wait(int user_failures, long user_since_last, int ip_failures, long ip_since_last)
+{
+	long u = lockout_left(user_failures, user_since_last), i = lockout_left(ip_failures, ip_since_last);
+
+	return u > i ? u : i;
+}
+
 int auth_can(struct db *db, long long user_id, long long org_id, enum perm p, bool *out)
 {
 	struct arena a;

@@ -25,6 +25,18 @@ int auth_token_hash(struct arena *a, const char *s, const char **out);
  * Chinese message for a weak password, NULL when acceptable. */
 const char *auth_password_weak(const char *pw);
 
+/* Login lockout: how long an account name or a client address with this
+ * many failed logins in the last hour (AUTH_LOCKOUT_WINDOW) must wait after
+ * its last failure. 0 below AUTH_LOCKOUT_AFTER failures, then 30 s and
+ * doubling with each further failure (60, 120, ...), at most an hour. */
+#define AUTH_LOCKOUT_AFTER 5
+#define AUTH_LOCKOUT_WINDOW 3600
+long auth_lockout_seconds(int failures);
+/* The seconds still to wait (0: not locked) for the name and the address,
+ * given their recent failure counts and the seconds since each one's last
+ * failure: the longer of the two. */
+long auth_lockout_wait(int user_failures, long user_since_last, int ip_failures, long ip_since_last);
+
 /* What a staff member wants to do in an org. */
 enum perm {
 	PERM_READ,     /* see the org's staff pages and drafts */

@@ -1,6 +1,6 @@
 /* test_auth.c - password hashing and checking, random tokens and passwords,
- * the token hash, the password policy, and auth_can over a real database
- * (roles per org, the platform sysadmin). */
+ * the token hash, the password policy, the login lockout's delays, and
+ * auth_can over a real database (roles per org, the platform sysadmin). */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -172,6 +172,47 @@ static void test_password_weak(void **state)
 	assert_string_not_equal(auth_password_weak("short"), auth_password_weak("1234567890"));
 }
 
+/* ---- login lockout ---- */
+
+static void test_lockout_seconds(void **state)
+{
+	static const struct {
+		int failures;
+		long want;
+	} cases[] = {
+		{ -1, 0 }, { 0, 0 }, { 1, 0 }, { 4, 0 },      /* under 5: no lockout */
+		{ 5, 30 }, { 6, 60 }, { 7, 120 }, { 8, 240 }, /* then doubling */
+		{ 9, 480 }, { 10, 960 }, { 11, 1920 },
+		{ 12, 3600 }, { 13, 3600 }, { 50, 3600 },     /* capped at an hour */
+		{ 1000, 3600 }, { 2147483647, 3600 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (auth_lockout_seconds(cases[i].failures) != cases[i].want)
+			fail_msg("%d failures: %ld s, want %ld", cases[i].failures,
+				 auth_lockout_seconds(cases[i].failures), cases[i].want);
+	/* never shrinks with more failures */
+	for (int f = 0; f < 100; f++)
+		assert_true(auth_lockout_seconds(f + 1) >= auth_lockout_seconds(f));
+}
+
+static void test_lockout_wait(void **state)
+{
+	/* neither locked */
+	assert_int_equal(auth_lockout_wait(4, 0, 4, 0), 0);
+	/* the name: 5 failures, the last 10 s ago: 20 s left; 30 s ago: free */
+	assert_int_equal(auth_lockout_wait(5, 10, 0, 3600), 20);
+	assert_int_equal(auth_lockout_wait(5, 30, 0, 3600), 0);
+	assert_int_equal(auth_lockout_wait(5, 31, 0, 3600), 0);
+	/* the address alone locks too, whatever the name */
+	assert_int_equal(auth_lockout_wait(0, 3600, 6, 0), 60);
+	/* the longer of the two */
+	assert_int_equal(auth_lockout_wait(6, 0, 7, 100), 60);
+	assert_int_equal(auth_lockout_wait(12, 600, 5, 0), 3000);
+	/* a clock that went backwards counts as "just now" */
+	assert_int_equal(auth_lockout_wait(5, -100, 0, 0), 30);
+}
+
 /* ---- auth_can ---- */
 
 static void test_auth_can(void **state)
@@ -266,6 +307,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_random_passwords, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_token_hash, setup, teardown),
 		cmocka_unit_test(test_password_weak),
+		cmocka_unit_test(test_lockout_seconds),
+		cmocka_unit_test(test_lockout_wait),
 		cmocka_unit_test(test_auth_can),
 	};
 
