@@ -47,6 +47,22 @@ static int run_versioned(struct db *db, struct db_stmt *st, const char *exists, 
 	return 0;
 }
 
+/* Delete row id of org at version (sql: $1 org, $2 id, $3 version);
+ * run_versioned says why when nothing was deleted. */
+static int delete_versioned(struct db *db, const char *sql, const char *exists, long long org_id, long long id,
+			    int version)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, version);
+	return run_versioned(db, st, exists, org_id, id);
+}
+
 static int read_years(struct db *db, struct arena *a, const char *sql, long long org_id, int **years, size_t *n)
 {
 	int *arr = NULL;
@@ -168,15 +184,7 @@ int store_decision_update(struct db *db, struct decision *d)
 
 int store_decision_delete(struct db *db, long long org_id, long long id, int version)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prep(db, sql_dec_delete, &st)))
-		return rc;
-	db_bind_int(st, 1, org_id);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, version);
-	return run_versioned(db, st, sql_dec_exists, org_id, id);
+	return delete_versioned(db, sql_dec_delete, sql_dec_exists, org_id, id, version);
 }
 
 static void dec_read(struct db_stmt *st, struct arena *a, struct decision *d)
@@ -394,15 +402,7 @@ int store_decision_count_update(struct db *db, struct decision_count *c)
 
 int store_decision_count_delete(struct db *db, long long org_id, long long id, int version)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prep(db, sql_cnt_delete, &st)))
-		return rc;
-	db_bind_int(st, 1, org_id);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, version);
-	return run_versioned(db, st, sql_cnt_exists, org_id, id);
+	return delete_versioned(db, sql_cnt_delete, sql_cnt_exists, org_id, id, version);
 }
 
 static void cnt_read(struct db_stmt *st, struct arena *a, struct decision_count *c)
@@ -836,15 +836,7 @@ int store_procurement_update(struct db *db, struct procurement *p)
 
 int store_procurement_delete(struct db *db, long long org_id, long long id, int version)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prep(db, sql_proc_delete, &st)))
-		return rc;
-	db_bind_int(st, 1, org_id);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, version);
-	return run_versioned(db, st, sql_proc_exists, org_id, id);
+	return delete_versioned(db, sql_proc_delete, sql_proc_exists, org_id, id, version);
 }
 
 static void proc_read(struct db_stmt *st, struct arena *a, struct procurement *p)
