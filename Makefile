@@ -2,7 +2,7 @@
 # commands a newcomer needs; both install what is missing first.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 friso libcmark jansson libsodium libzip pangocairo xlsxwriter
+PKGS    := libmicrohttpd sqlite3 friso libcmark jansson libsodium libzip pangocairo xlsxwriter liboath poppler-glib
 WARN    := -Wall -Wextra -Werror -Wpedantic -Wstrict-prototypes -Wvla -Wno-unused-parameter \
            -Wshadow -Wformat=2 -Wno-format-nonliteral
 CSTD    := -std=c17 -D_GNU_SOURCE
@@ -97,8 +97,11 @@ demo: deps bin/gongkai
 check: deps bin/gongkai build/asan/gongkai $(REL_UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
 	@tools/check.sh
 
+# build every libFuzzer target (clang) and run each for FUZZ_TIME seconds,
+# merging new coverage into fuzz/corpus/<t>/: make fuzz FUZZ_TIME=600
+FUZZ_TIME ?= 30
 fuzz:
-	@$(MAKE) -C fuzz
+	@$(MAKE) -C fuzz run FUZZ_TIME=$(FUZZ_TIME)
 
 bench: bin/gongkai
 	$(MAKE) -C bench

@@ -91,7 +91,8 @@ ngx_port=$(free_port "$gk_port")
 cache_port=$(free_port "$gk_port" "$ngx_port")
 mkdir -p "$tmp/www" "$tmp/files" "$tmp/tmp" "$tmp/cache"
 
-serve_args=(--db "$db" serve --listen "127.0.0.1:$gk_port" --files "$tmp/files")
+# wrk is one address asking thousands of times a second: no per-address limits
+serve_args=(--db "$db" serve --listen "127.0.0.1:$gk_port" --files "$tmp/files" --search-limit 0 --per-ip-connections 0)
 [ -n "${GK_THREADS:-}" ] && serve_args+=(--threads "$GK_THREADS")
 "$gongkai" "${serve_args[@]}" >"$tmp/gongkai.log" 2>&1 &
 gk_pid=$!

@@ -50,27 +50,36 @@ static const struct cmd cmds[] = {
 	  "  --listen HOST:PORT 监听地址（默认 127.0.0.1:8080；IPv6 写作 [::1]:8080）\n"
 	  "  --files DIR        附件目录（默认：数据库文件名加 .files，如 gongkai.db.files）\n"
 	  "  --threads N        工作线程数，1-256（默认 4）\n"
-	  "  --max-upload MB    单个附件的大小上限，1-2048（默认 50）\n" DB_HELP },
-	{ "user", cli_user, "管理工作人员账号（add、passwd、list）",
+	  "  --max-upload MB    单个附件的大小上限，1-2048（默认 50）\n"
+	  "  --timeout S        连接无数据多少秒后断开，1-3600（默认 30）\n"
+	  "  --per-ip-connections N  同一地址同时打开的连接数上限，0 为不限（默认 256）\n"
+	  "  --search-limit N   同一地址每分钟的检索次数上限，0 为不限（默认 60）\n"
+	  "  --https            网站经 HTTPS 访问（如由反向代理提供）：发送 HSTS 头\n" DB_HELP },
+	{ "user", cli_user, "管理工作人员账号、各机构中的角色和双重验证",
 	  "用法：gongkai user add NAME --org SLUG --role ROLE [--display 姓名] [--password-stdin]\n"
 	  "      gongkai user passwd NAME [--password-stdin | --random]\n"
-	  "      gongkai user list\n"
+	  "      gongkai user list [--org SLUG]\n"
+	  "      gongkai user grant NAME --org SLUG --role ROLE\n"
+	  "      gongkai user revoke NAME --org SLUG --role ROLE\n"
+	  "      gongkai user reset-password NAME\n"
+	  "      gongkai user totp-off NAME\n"
+	  "      gongkai user disable NAME\n"
+	  "      gongkai user enable NAME\n"
 	  "\n"
-	  "add     创建用户并授予机构 SLUG 中的角色 ROLE：sysadmin（系统管理员，\n"
-	  "        总是属于平台机构，可不写 --org）、orgadmin、editor、reviewer、\n"
-	  "        handler、viewer。不加 --password-stdin 时生成一次性密码并显示一次。\n"
-	  "passwd  修改密码：从标准输入读一行（在终端上则提示输入两次），\n"
-	  "        或用 --random 生成新密码并显示一次。该用户的登录会话随之失效。\n"
-	  "list    列出所有用户：用户名、姓名、机构、角色、创建时间。\n"
+	  "add             创建用户并授予机构 SLUG 中的角色 ROLE：sysadmin（系统管理员，\n"
+	  "                总是属于平台机构，可不写 --org）、orgadmin、editor、reviewer、\n"
+	  "                handler、viewer。不加 --password-stdin 时生成一次性密码并显示一次。\n"
+	  "passwd          修改密码：从标准输入读一行（在终端上则提示输入两次），\n"
+	  "                或用 --random 生成新密码并显示一次。该用户的登录会话随之失效。\n"
+	  "list            列出用户及其在各机构的角色、状态。\n"
+	  "grant、revoke   授予、取消某机构中的角色（最后一位机构管理员不能取消）。\n"
+	  "reset-password  生成一次性密码，登录后须立即修改；该用户的登录全部退出。\n"
+	  "totp-off        关闭双重验证（手机丢失时）。\n"
+	  "disable、enable 停用、启用账号。\n"
 	  "\n"
-	  "密码从不写在命令行上。\n"
+	  "每个子命令都支持 --help。密码从不写在命令行上。\n"
 	  "\n"
-	  "选项：\n"
-	  "  --org SLUG         机构标识\n"
-	  "  --role ROLE        角色\n"
-	  "  --display 姓名     显示的姓名\n"
-	  "  --password-stdin   从标准输入读取密码（一行）\n"
-	  "  --random           生成随机密码\n" DB_HELP },
+	  "选项：\n" DB_HELP },
 	{ "import", cli_import, "从 TSV 文件批量导入公开目录条目并发布",
 	  "用法：gongkai import --org SLUG [--bulk] FILE\n"
 	  "\n"
@@ -178,6 +187,13 @@ static const struct cmd cmds[] = {
 	  "用法：gongkai backup FILE\n"
 	  "\n"
 	  "把数据库在线备份到 FILE（网站可继续运行）。FILE 已存在时不会覆盖。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
+	{ "audit", cli_audit, "检查审计日志的校验链",
+	  "用法：gongkai audit verify\n"
+	  "\n"
+	  "逐条重算审计日志的校验值（每条记录与前一条相连的 SHA-256）。日志在程序之外被修改、\n"
+	  "删除或插入时，报告第一条不符的记录。退出状态：0 完整，1 不符或无法读取，2 用法错误。\n"
 	  "\n"
 	  "选项：\n" DB_HELP },
 	{ "restore", cli_restore, "从备份文件恢复数据库（须先停止服务）",

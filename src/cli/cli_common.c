@@ -222,6 +222,16 @@ int cli_db_open(const struct cli *c, bool migrate, struct db **db, struct fts_ct
 		return cli_fail("无法打开数据库 %s", c->db_path);
 	if (migrate && (rc = db_migrate(*db, applied)))
 		return cli_fail("数据库结构升级失败：%s", cli_err_text(rc));
+	/* the audit trail names the command line and the system account */
+	{
+		const char *who = getenv("SUDO_USER");
+		char name[96];
+
+		if (!who || !*who)
+			who = getenv("USER");
+		snprintf(name, sizeof(name), "命令行（%s）", who && *who ? who : "?");
+		db_set_actor(*db, 0, name, "");
+	}
 	return 0;
 }
 

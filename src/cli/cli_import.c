@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <jansson.h>
 
 #include "core/arena.h"
 #include "core/date.h"
@@ -36,6 +37,7 @@
 #include "core/str.h"
 #include "domain/catalog/catalog.h"
 #include "render/markdown.h"
+#include "store/audit.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -414,6 +416,19 @@ int cli_import(const struct cli *c, int argc, char **argv)
 	if (bulk && store_search_rebuild(db)) {
 		cli_fail("重建检索索引失败，未导入任何条目");
 		goto out;
+	}
+	/* a bulk load is not audited row by row: one event says what came in */
+	if (bulk) {
+		json_t *j = json_pack("{sIss}", "items", (json_int_t)n, "file", name);
+		char *detail = j ? json_dumps(j, 0) : NULL;
+		int e = detail ? store_audit_event(db, org.id, "bulk_import", "items", 0, detail) : -1;
+
+		free(detail);
+		json_decref(j);
+		if (e) {
+			cli_fail("无法写入审计日志，未导入任何条目");
+			goto out;
+		}
 	}
 	if (db_commit(db)) {
 		cli_fail("提交失败，未导入任何条目");

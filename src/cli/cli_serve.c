@@ -79,13 +79,17 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "files", required_argument, NULL, 'f' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-upload", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "per-ip-connections", required_argument, NULL, 'P' },
+		{ "search-limit", required_argument, NULL, 'S' },
+		{ "https", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
 	struct arena a;
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
-	long long threads = 0, users = 0, max_mb = 0;
+	long long threads = 0, users = 0, max_mb = 0, v = 0;
 	int o, rc;
 
 	arena_init(&a, 0);
@@ -111,6 +115,30 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 				goto out;
 			}
 			so.max_upload = max_mb * 1024 * 1024;
+			break;
+		case 'T':
+			if (num_parse(optarg, strlen(optarg), 1, 3600, &v)) {
+				rc = cli_usage_fail(c, "--timeout 应为 1 到 3600 之间的整数（秒）");
+				goto out;
+			}
+			so.timeout = (int)v;
+			break;
+		case 'P':
+			if (num_parse(optarg, strlen(optarg), 0, 100000, &v)) {
+				rc = cli_usage_fail(c, "--per-ip-connections 应为 0 到 100000 之间的整数（0 为不限）");
+				goto out;
+			}
+			so.per_ip_connections = v ? (int)v : -1;
+			break;
+		case 'S':
+			if (num_parse(optarg, strlen(optarg), 0, 1000000, &v)) {
+				rc = cli_usage_fail(c, "--search-limit 应为 0 到 1000000 之间的整数（0 为不限）");
+				goto out;
+			}
+			so.search_limit = v ? (int)v : -1;
+			break;
+		case 'H':
+			so.https = true;
 			break;
 		}
 	}

@@ -1,8 +1,10 @@
 /* h_admin.c - staff pages: login, the item list, the item form with its
  * workflow actions and attachments, the 指南 editor. */
 #include <errno.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -14,15 +16,20 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "domain/auth/auth.h"
+#include "domain/auth/totp.h"
 #include "domain/catalog/catalog.h"
 #include "domain/catalog/filetype.h"
+#include "http/h_items.h"
 #include "http/http.h"
 #include "http/view.h"
 #include "render/html.h"
 #include "render/markdown.h"
 #include "render/tmpl.h"
 #include "store/db.h"
+#include "store/item_review.h"
+#include "store/audit.h"
 #include "store/store.h"
+#include "store/user.h"
 #include "core/banned.h"
 
 #define STAFF_PER_PAGE 30
@@ -40,13 +47,22 @@ static void now_utc(char out[21])
 
 /* ---- login ---- */
 
-static int login_page(struct req *r, int status, const char *error)
+#define SESSION_SECONDS (12 * 3600)
+#define PENDING_SECONDS 300 /* how long the TOTP code form of a login lasts */
+#define LOGIN_EXPIRED "登录已超时，请重新输入用户名和密码。"
+
+static int login_page_as(struct req *r, int status, const char *error, const char *username)
 {
 	struct tv *ctx = page_ctx(r, "工作人员登录");
 
 	tv_set_str(ctx, "error", error);
-	tv_set_str(ctx, "username", param_str(r, "username"));
+	tv_set_str(ctx, "username", username);
 	return respond_html(r, status, "login", ctx);
+}
+
+static int login_page(struct req *r, int status, const char *error)
+{
+	return login_page_as(r, status, error, param_str(r, "username"));
 }
 
 int h_login_form(struct req *r)
@@ -74,9 +90,50 @@ static long since_last(time_t now, const struct login_failures *f)
 	return f->count && t ? (long)(now - t) : AUTH_LOCKOUT_WINDOW;
 }
 
-/* A failed login: recorded under the name as typed and the address, the
- * same way whether or not the account exists. */
-static int login_failed(struct req *r, const char *name, time_t t)
+/* {"username": name} for the audit trail (arena; NULL when out of memory). */
+static const char *audit_who(struct req *r, const char *name)
+{
+	json_t *j = json_pack("{s:s}", "username", name ? name : "");
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	const char *out = s ? arena_strdup(&r->arena, s) : NULL;
+
+	free(s);
+	json_decref(j);
+	return out;
+}
+
+/* The seconds the name and the request's address must still wait before
+ * another try (0: not locked); the same whether or not the name is an
+ * account. */
+static int lockout_wait(struct req *r, const char *name, time_t t, long *wait)
+{
+	struct login_failures fu, fi;
+	char since[21];
+	int rc;
+
+	time_format_utc(t - AUTH_LOCKOUT_WINDOW, since);
+	if ((rc = store_login_failures_by_user(req_db(r), &r->arena, name, since, &fu)) ||
+	    (rc = store_login_failures_by_ip(req_db(r), &r->arena, r->ip, since, &fi)))
+		return rc;
+	*wait = auth_lockout_wait((int)(fu.count < 1000 ? fu.count : 1000), since_last(t, &fu),
+				  (int)(fi.count < 1000 ? fi.count : 1000), since_last(t, &fi));
+	if (*wait > 0)
+		log_info("login locked: %s (%lld failures) from %s (%lld failures), %ld s left", name, fu.count, r->ip,
+			 fi.count, *wait);
+	return 0;
+}
+
+static int locked_page(struct req *r, long wait, const char *username)
+{
+	return login_page_as(r, 429, arena_printf(&r->arena, "登录失败次数过多，请在 %ld 分钟后再试。", (wait + 59) / 60),
+			     username);
+}
+
+/* A wrong password or code: counted toward the lockout under the name as
+ * typed and the address, the same way whether or not the account exists,
+ * and appended to the audit trail as action (login_failed, totp_failed)
+ * about u (NULL: no such account). */
+static int failure_record(struct req *r, const char *name, const struct user *u, const char *action, time_t t)
 {
 	char now[21], forget[21];
 	int rc;
@@ -84,17 +141,79 @@ static int login_failed(struct req *r, const char *name, time_t t)
 	time_format_utc(t, now);
 	time_format_utc(t - 24 * 3600, forget);
 	if ((rc = store_login_failure_add(req_db(r), name, r->ip, now, forget)))
+		return rc;
+	db_set_actor(req_db(r), 0, "", r->ip);
+	return store_audit_event(req_db(r), u ? u->org_id : 0, action, "users", u ? u->id : 0, audit_who(r, name));
+}
+
+static int login_failed(struct req *r, const char *name, const struct user *u, time_t t)
+{
+	int rc = failure_record(r, name, u, "login_failed", t);
+
+	if (rc)
 		return server_error(r, rc);
 	return login_page(r, 403, "用户名或密码不正确。");
+}
+
+/* Password (and code, when the second factor is on) right: a session, its
+ * cookie, and the first page, which is the password form when an
+ * administrator set the password. */
+static int login_finish(struct req *r, const struct user *u, time_t t)
+{
+	const char *token, *hash, *csrf;
+	char now[21], exp[21];
+	int rc;
+
+	if ((rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &hash)) ||
+	    (rc = auth_random_token(&r->arena, 32, &csrf)))
+		return server_error(r, rc);
+	time_format_utc(t, now);
+	time_format_utc(t + SESSION_SECONDS, exp);
+	db_set_actor(req_db(r), u->id, u->username, r->ip);
+	rc = store_session_insert(req_db(r), u->org_id, u->id, hash, csrf, r->ip,
+				  MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent"), now, exp);
+	if (rc == 0)
+		rc = store_login_failures_clear(req_db(r), u->username);
+	if (rc == 0)
+		rc = store_audit_event(req_db(r), u->org_id, "login", "users", u->id, audit_who(r, u->username));
+	if (rc)
+		return server_error(r, rc);
+	log_info("login: %s from %s", u->username, r->ip);
+	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+				     SESSION_SECONDS);
+	return respond_redirect(r, u->must_change_password ? "/admin/password" : "/admin/");
+}
+
+/* The second step of a login with TOTP on: a pending login of u (not a
+ * session: it opens no page) expiring at expires (NULL: PENDING_SECONDS
+ * from t), whose single-use token the code form sends back. */
+static int totp_form(struct req *r, const struct user *u, time_t t, const char *expires, int status,
+		     const char *error)
+{
+	const char *token, *hash;
+	char now[21], exp[21];
+	struct tv *ctx;
+	int rc;
+
+	time_format_utc(t, now);
+	if (!expires) {
+		time_format_utc(t + PENDING_SECONDS, exp);
+		expires = exp;
+	}
+	if ((rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &hash)) ||
+	    (rc = store_login_pending_add(req_db(r), u->id, hash, r->ip, now, expires)))
+		return server_error(r, rc);
+	ctx = page_ctx(r, "动态验证码");
+	tv_set_str(ctx, "error", error);
+	tv_set_str(ctx, "token", token);
+	tv_set_str(ctx, "username", u->username);
+	return respond_html(r, status, "login_totp", ctx);
 }
 
 int h_login(struct req *r)
 {
 	const char *name = param_str(r, "username"), *pw = param_str(r, "password");
-	const char *token, *hash, *csrf;
-	struct login_failures fu, fi;
 	struct user u;
-	char now[21], exp[21], since[21];
 	time_t t = time(NULL);
 	long wait;
 	int rc;
@@ -103,43 +222,68 @@ int h_login(struct req *r)
 		return login_page(r, 400, "请输入用户名和密码。");
 	/* the lockout comes before the password, by name and by address, and
 	 * reads the same whether or not the account exists */
-	time_format_utc(t - AUTH_LOCKOUT_WINDOW, since);
-	if ((rc = store_login_failures_by_user(req_db(r), &r->arena, name, since, &fu)) ||
-	    (rc = store_login_failures_by_ip(req_db(r), &r->arena, r->ip, since, &fi)))
+	if ((rc = lockout_wait(r, name, t, &wait)))
 		return server_error(r, rc);
-	wait = auth_lockout_wait((int)(fu.count < 1000 ? fu.count : 1000), since_last(t, &fu),
-				 (int)(fi.count < 1000 ? fi.count : 1000), since_last(t, &fi));
-	if (wait > 0) {
-		log_info("login locked: %s (%lld failures) from %s (%lld failures), %ld s left", name, fu.count, r->ip,
-			 fi.count, wait);
-		return login_page(r, 429,
-				  arena_printf(&r->arena, "登录失败次数过多，请在 %ld 分钟后再试。", (wait + 59) / 60));
-	}
+	if (wait > 0)
+		return locked_page(r, wait, name);
 	rc = store_user_by_name(req_db(r), &r->arena, name, &u);
 	if (rc && rc != ERR_NOT_FOUND)
 		return server_error(r, rc);
 	/* the same work and the same answer whether or not the account exists */
 	if (rc == ERR_NOT_FOUND) {
 		auth_check_password(r->app->dummy_hash, pw);
-		return login_failed(r, name, t);
+		return login_failed(r, name, NULL, t);
 	}
 	if (u.disabled || !auth_check_password(u.password_hash, pw))
-		return login_failed(r, name, t);
-	if ((rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &hash)) ||
-	    (rc = auth_random_token(&r->arena, 32, &csrf)))
-		return server_error(r, rc);
+		return login_failed(r, name, &u, t);
+	if (u.totp_secret)
+		return totp_form(r, &u, t, NULL, 200, NULL);
+	return login_finish(r, &u, t);
+}
+
+int h_login_totp(struct req *r)
+{
+	const char *tok = param_str(r, "token"), *hash, *expires, *msg;
+	struct user u;
+	long long uid, step;
+	char now[21];
+	time_t t = time(NULL);
+	long wait;
+	int rc;
+
 	time_format_utc(t, now);
-	time_format_utc(t + 12 * 3600, exp);
-	rc = store_session_insert(req_db(r), u.org_id, u.id, hash, csrf, r->ip,
-				  MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent"), now, exp);
+	if (!tok)
+		return login_page(r, 403, LOGIN_EXPIRED);
+	if ((rc = auth_token_hash(&r->arena, tok, &hash)))
+		return server_error(r, rc);
+	/* single use: taken whatever the code turns out to be */
+	rc = store_login_pending_take(req_db(r), &r->arena, hash, now, &uid, &expires);
+	if (rc == ERR_NOT_FOUND)
+		return login_page(r, 403, LOGIN_EXPIRED);
 	if (rc == 0)
-		rc = store_login_failures_clear(req_db(r), name);
+		rc = store_user_by_id(req_db(r), &r->arena, uid, &u);
+	if (rc == ERR_NOT_FOUND || (rc == 0 && (u.disabled || !u.totp_secret)))
+		return login_page(r, 403, LOGIN_EXPIRED);
 	if (rc)
 		return server_error(r, rc);
-	log_info("login: %s from %s", u.username, r->ip);
-	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
-				     token);
-	return respond_redirect(r, "/admin/");
+	/* wrong codes count toward the same lockout as wrong passwords */
+	if ((rc = lockout_wait(r, u.username, t, &wait)))
+		return server_error(r, rc);
+	if (wait > 0)
+		return locked_page(r, wait, u.username);
+	rc = totp_check(u.totp_secret, t, u.totp_last_step, param_str(r, "code"), &step);
+	if (rc == 0)
+		rc = store_user_totp_use_step(req_db(r), u.id, step); /* ERR_CONFLICT: a racing replay */
+	if (rc == 0)
+		return login_finish(r, &u, t);
+	if (rc != ERR_INVALID && rc != ERR_CONFLICT)
+		return server_error(r, rc);
+	msg = rc == ERR_CONFLICT ? "这个验证码已经用过，请等验证器显示新的验证码后再输入。" : "验证码不正确。";
+	log_info("totp failed: %s from %s%s", u.username, r->ip, rc == ERR_CONFLICT ? " (replayed code)" : "");
+	if ((rc = failure_record(r, u.username, &u, "totp_failed", t)))
+		return server_error(r, rc);
+	/* a new single-use token for the next try, no longer-lived than this one */
+	return totp_form(r, &u, t, expires, 403, msg);
 }
 
 int h_logout(struct req *r)
@@ -149,11 +293,33 @@ int h_logout(struct req *r)
 
 	if (tok && auth_token_hash(&r->arena, tok, &hash) == 0)
 		store_session_delete(req_db(r), hash);
+	if (r->staff) {
+		int rc;
+
+		db_set_actor(req_db(r), r->user.id, r->user.username, r->ip);
+		if ((rc = store_audit_event(req_db(r), r->user.org_id, "logout", "users", r->user.id,
+					    audit_who(r, r->user.username))))
+			log_error("logout of %s: audit: %s", r->user.username, err_name(rc));
+	}
 	r->set_cookie = "gk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
 	return respond_redirect(r, "/admin/login");
 }
 
 /* ---- own password ---- */
+
+bool req_password_fresh_or_respond(struct req *r)
+{
+	handler_fn fn = r->route ? r->route->fn : NULL;
+
+	if (!r->staff || !r->user.must_change_password || fn == h_password_form || fn == h_password ||
+	    fn == h_logout)
+		return true;
+	if (r->method == M_POST)
+		respond_error(r, 403, "请先修改密码：管理员为您设置的一次性密码须在登录后立即修改。");
+	else
+		respond_redirect(r, "/admin/password");
+	return false;
+}
 
 static int password_page(struct req *r, int status, const char *error, const char *notice)
 {
@@ -161,6 +327,7 @@ static int password_page(struct req *r, int status, const char *error, const cha
 
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
+	tv_set_bool(ctx, "must_change", r->user.must_change_password);
 	return respond_html(r, status, "admin_password", ctx);
 }
 
@@ -173,6 +340,7 @@ int h_password(struct req *r)
 {
 	const char *cur = param_str(r, "current"), *nw = param_str(r, "new"), *again = param_str(r, "again");
 	const char *weak, *hash, *token, *thash;
+	bool forced = r->user.must_change_password;
 	char now[21], exp[21];
 	int rc;
 
@@ -180,17 +348,21 @@ int h_password(struct req *r)
 		return password_page(r, 403, "当前密码不正确。", NULL);
 	if (!nw || !again || strcmp(nw, again) != 0)
 		return password_page(r, 400, "两次输入的新密码不一致。", NULL);
-	if ((weak = auth_password_weak(nw)))
+	if (strcmp(nw, cur) == 0)
+		return password_page(r, 400, "新密码不能与当前密码相同。", NULL);
+	if ((weak = auth_password_weak_for(nw, r->user.username)))
 		return password_page(r, 400, weak, NULL);
 	if ((rc = auth_hash_password(&r->arena, nw, &hash)))
 		return server_error(r, rc);
 	now_utc(now);
-	time_format_utc(time(NULL) + 12 * 3600, exp);
-	/* every other session of the account ends; this one starts afresh */
+	time_format_utc(time(NULL) + SESSION_SECONDS, exp);
+	/* every other session (and half-done login) of the account ends; this
+	 * one starts afresh */
 	if ((rc = db_begin(req_db(r))))
 		return server_error(r, rc);
 	if ((rc = store_user_set_password(req_db(r), r->user.id, hash, now)) ||
 	    (rc = store_session_delete_user(req_db(r), r->user.id)) ||
+	    (rc = store_login_pending_delete_user(req_db(r), r->user.id)) ||
 	    (rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &thash)) ||
 	    (rc = store_session_insert(req_db(r), r->sess.org_id, r->user.id, thash, r->csrf, r->ip,
 				       MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent"), now, exp)) ||
@@ -199,9 +371,11 @@ int h_password(struct req *r)
 		return server_error(r, rc);
 	}
 	log_info("password changed: %s from %s", r->user.username, r->ip);
-	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200",
-				     token);
-	return password_page(r, 200, NULL, "密码已修改，其他设备上的登录已失效。");
+	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+				     SESSION_SECONDS);
+	r->user.must_change_password = false;
+	return password_page(r, 200, NULL,
+			     forced ? "密码已修改，现在可以使用工作台了。" : "密码已修改，其他设备上的登录已失效。");
 }
 
 /* ---- own sessions (登录会话) ---- */
@@ -381,7 +555,7 @@ int h_admin_items(struct req *r)
 }
 
 /* The item form: values from it (NULL for a new item), categories, message. */
-static int item_form(struct req *r, int status, const struct item *it, const char *error, const char *notice)
+int item_form(struct req *r, int status, const struct item *it, const char *error, const char *notice)
 {
 	struct tv *ctx = page_ctx(r, it && it->id ? "编辑信息" : "新建信息"), *m, *cl, *gl, *vl;
 	struct category *cats;
@@ -419,11 +593,10 @@ static int item_form(struct req *r, int status, const struct item *it, const cha
 		}
 		if (it->status) {
 			tv_set_str(m, "status_label", catalog_status_label(it->status));
-			tv_set_bool(m, "can_submit", strcmp(it->status, "draft") == 0 || strcmp(it->status, "withdrawn") == 0);
-			tv_set_bool(m, "can_publish", strcmp(it->status, "published") != 0);
-			tv_set_bool(m, "can_withdraw", strcmp(it->status, "published") == 0);
 			tv_set_bool(m, "is_published", strcmp(it->status, "published") == 0);
 			tv_set_str(m, "public_url", arena_printf(&r->arena, "/o/%s/items/%lld", r->org.slug, it->id));
+			if (it->id && (rc = item_review_fill(r, it, ctx, m)))
+				return server_error(r, rc);
 		}
 	} else {
 		tv_set_str(m, "publisher", r->org.name);
@@ -579,6 +752,8 @@ int h_admin_item_save(struct req *r)
 		return respond_error(r, 404, "该信息不存在。");
 	if (rc)
 		return server_error(r, rc);
+	if (item_locked_or_respond(r, &old))
+		return 0;
 	item_from_form(r, &it);
 	it.id = old.id;
 	it.status = old.status;
@@ -600,47 +775,6 @@ int h_admin_item_save(struct req *r)
 	return item_form(r, 200, &it, NULL, warn ? warn : "已保存。");
 }
 
-int h_admin_item_action(struct req *r)
-{
-	const char *action = param_str(r, "action"), *index_no = NULL, *notice;
-	struct item it;
-	char now[21];
-	int rc;
-
-	if (!action)
-		return respond_error(r, 400, "缺少操作。");
-	now_utc(now);
-	if (strcmp(action, "submit") == 0) {
-		if (!req_can_or_respond(r, PERM_EDIT))
-			return 0;
-		rc = catalog_submit(req_db(r), &r->org, r->id, now);
-		notice = "已提交审核。";
-	} else if (strcmp(action, "publish") == 0) {
-		if (!req_can_or_respond(r, PERM_PUBLISH))
-			return 0;
-		rc = catalog_publish(req_db(r), &r->arena, &r->org, r->id, now, &index_no);
-		notice = "已发布。";
-	} else if (strcmp(action, "withdraw") == 0) {
-		if (!req_can_or_respond(r, PERM_PUBLISH))
-			return 0;
-		rc = catalog_withdraw(req_db(r), &r->org, r->id, now);
-		notice = "已撤回。";
-	} else {
-		return respond_error(r, 400, "未知的操作。");
-	}
-	if (rc == ERR_NOT_FOUND)
-		return respond_error(r, 404, "该信息不存在。");
-	if (rc == ERR_CONFLICT)
-		return respond_error(r, 409, "该信息当前的状态不允许此操作，请刷新后重试。");
-	if (rc)
-		return server_error(r, rc);
-	log_info("item %lld %s by %s%s%s", r->id, action, r->user.username, index_no ? " as " : "",
-		 index_no ? index_no : "");
-	if ((rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it)))
-		return server_error(r, rc);
-	return item_form(r, 200, &it, NULL, notice);
-}
-
 int h_admin_upload(struct req *r)
 {
 	struct upload *u = req_upload(r, "file");
@@ -658,6 +792,8 @@ int h_admin_upload(struct req *r)
 		return respond_error(r, 404, "该信息不存在。");
 	if (rc)
 		return server_error(r, rc);
+	if (item_locked_or_respond(r, &it))
+		return 0;
 	if (!u)
 		return item_form(r, 400, &it, "请选择要上传的文件。", NULL);
 	/* keep only the last path component of the client's file name */
@@ -698,6 +834,8 @@ int h_admin_attachment_delete(struct req *r)
 		rc = store_attachment_get(req_db(r), &r->arena, r->org.id, r->id2, &at);
 	if (rc == ERR_NOT_FOUND || (rc == 0 && at.item_id != it.id))
 		return respond_error(r, 404, "附件不存在。");
+	if (rc == 0 && item_locked_or_respond(r, &it))
+		return 0;
 	if (rc || (rc = store_attachment_delete(req_db(r), r->org.id, r->id2)))
 		return server_error(r, rc);
 	return item_form(r, 200, &it, NULL, "附件已删除。");
@@ -727,6 +865,7 @@ static int categories_page(struct req *r, int status, const char *error, const c
 		tv_set_str(m, "name", tree[i].name);
 		tv_set_str(m, "article", tree[i].article);
 		tv_set_int(m, "sort", tree[i].sort);
+		tv_set_bool(m, "two_levels", tree[i].review_levels > 1);
 		tv_set_int(m, "count", tree[i].published);
 		tv_set_int(m, "depth", depth[i]);
 		tv_set_int(m, "parent_id", tree[i].parent_id);
@@ -787,6 +926,8 @@ static int category_store(struct req *r, bool is_new)
 	rc = is_new ? store_category_insert(req_db(r), &c) : store_category_update(req_db(r), &c);
 	if (rc == ERR_CONFLICT)
 		return categories_page(r, 409, "已有同名的类别。", NULL);
+	if (rc == 0 && param_int(r, "review_levels", 0))
+		rc = store_category_set_review_levels(req_db(r), r->org.id, c.id, (int)param_int(r, "review_levels", 1));
 	if (rc)
 		return server_error(r, rc);
 	log_info("category %lld %s by %s", c.id, is_new ? "added" : "changed", r->user.username);

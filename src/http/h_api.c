@@ -44,6 +44,9 @@ int h_api_items(struct req *r)
 	json_t *root, *items;
 	int rc;
 
+	if (q && !req_rate_ok_or_respond(r, r->app->limits.search, true,
+					 "检索过于频繁：同一网络每分钟的检索次数有上限。"))
+		return 0;
 	f.year = (int)param_int(r, "year", 0);
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;

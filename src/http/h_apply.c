@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -27,6 +28,7 @@
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/filetype.h"
 #include "http/http.h"
+#include "http/ratelimit.h"
 #include "render/markdown.h"
 #include "render/tmpl.h"
 #include "store/db.h"
@@ -36,6 +38,8 @@
 #define MAX_REQUEST_FILES 10
 #define TOKEN_MAX 64
 #define TRACK_FAIL "查询码或联系电话后四位不正确。"
+/* wrong codes per address: 10 in 10 minutes (http_server_start) */
+#define TRACK_LIMITED "查询失败次数过多：同一网络10分钟内最多输错10次。"
 #define REUSED_MSG "这份表单已经提交过一次，本次内容与之不同。如要另行提出申请，请核对后再次提交。"
 
 /* ---- the applicant's fields: one table for the form and the API ---- */
@@ -357,6 +361,9 @@ int h_apply_submit(struct req *r)
 	const char *msg = NULL;
 	int rc;
 
+	if (!req_rate_ok_or_respond(r, r->app->limits.apply, true,
+				    "提交过于频繁：同一网络10分钟内最多提交30次申请表。"))
+		return 0;
 	app_fill(&app, form_get, r, param_str(r, "token"));
 	if ((rc = check_uploads(r, files, &nfiles, &msg)))
 		return rc == ERR_INVALID ? apply_page(r, 400, msg, true) : server_error(r, rc);
@@ -514,10 +521,15 @@ int h_track_form(struct req *r)
 int h_track(struct req *r)
 {
 	struct application app;
-	int rc = track_lookup(r, r->org.id, param_str(r, "code"), param_str(r, "check"), &app);
+	int rc;
 
-	if (rc == ERR_NOT_FOUND)
+	if (!req_rate_ok_or_respond(r, r->app->limits.track, false, TRACK_LIMITED))
+		return 0;
+	rc = track_lookup(r, r->org.id, param_str(r, "code"), param_str(r, "check"), &app);
+	if (rc == ERR_NOT_FOUND) {
+		ratelimit_count(r->app->limits.track, r->ip, time(NULL));
 		return track_page(r, 404, TRACK_FAIL, NULL);
+	}
 	if (rc)
 		return server_error(r, rc);
 	return track_page(r, 200, NULL, &app);
@@ -653,10 +665,15 @@ int h_api_track(struct req *r)
 	struct app_event *ev;
 	size_t n;
 	json_t *j, *el;
-	int rc = track_lookup(r, 0, param_str(r, "code"), param_str(r, "check"), &app);
+	int rc;
 
-	if (rc == ERR_NOT_FOUND)
+	if (!req_rate_ok_or_respond(r, r->app->limits.track, false, TRACK_LIMITED))
+		return 0;
+	rc = track_lookup(r, 0, param_str(r, "code"), param_str(r, "check"), &app);
+	if (rc == ERR_NOT_FOUND) {
+		ratelimit_count(r->app->limits.track, r->ip, time(NULL));
 		return api_error(r, 404, TRACK_FAIL);
+	}
 	if (rc || (rc = store_app_events(req_db(r), &r->arena, app.org_id, app.id, &ev, &n)))
 		return server_error(r, rc);
 	j = json_object();

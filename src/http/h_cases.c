@@ -22,6 +22,7 @@
 #include "domain/auth/auth.h"
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/filetype.h"
+#include "http/case_access.h"
 #include "http/http.h"
 #include "http/view.h"
 #include "render/html.h"
@@ -170,7 +171,7 @@ static void deadline_view(struct req *r, struct tv *m, const struct calendar *ca
 int h_admin_apps(struct req *r)
 {
 	const char *state = param_str(r, "state"), *view = param_str(r, "view");
-	bool all = view && strcmp(view, "all") == 0, cases;
+	bool all = view && strcmp(view, "all") == 0, cases, unmasked;
 	long long page = param_int(r, "page", 1), total = 0, overdue = 0, near = 0, paused = 0;
 	struct app_filter f = { .org_id = r->org.id, .limit = APPS_PER_PAGE, .offset = (page - 1) * APPS_PER_PAGE };
 	struct application *apps, *rows;
@@ -188,6 +189,9 @@ int h_admin_apps(struct req *r)
 	f.state = state;
 	f.open_only = !all && !state;
 	cases = req_can(r, PERM_CASES);
+	/* names in the list: for those who may handle every case (a 承办人
+	 * sees only the cases assigned to them unmasked, on their pages) */
+	unmasked = req_can_case(r, "applications", 0);
 	if ((rc = req_app_ctx(r, &c, &cal)) || (rc = store_app_open_dues(req_db(r), &r->arena, r->org.id, &apps, &napps)) ||
 	    (rc = store_app_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
 		return server_error(r, rc);
@@ -226,7 +230,7 @@ int h_admin_apps(struct req *r)
 
 		tv_set_str(m, "url", arena_printf(&r->arena, "/admin/o/%s/applications/%lld", r->org.slug, a->id));
 		tv_set_str(m, "serial", a->serial);
-		tv_set_str(m, "applicant", cases ? a->name : mask_name(r, a->name));
+		tv_set_str(m, "applicant", unmasked ? a->name : mask_name(r, a->name));
 		tv_set_str(m, "info", clip(r, info ? info : "", 40));
 		tv_set_str(m, "channel", channel_label(a->channel));
 		tv_set_str(m, "received_on", a->received_on);
@@ -526,7 +530,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 	struct calendar cal;
 	struct app_deadline d;
 	struct tv *ctx, *m, *l;
-	bool cases = req_can(r, PERM_CASES);
+	bool cases = req_can_case(r, "applications", r->id);
 	int col, rc;
 
 	rc = store_app_get(req_db(r), &r->arena, r->org.id, r->id, &a);
@@ -543,6 +547,8 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 	tv_set_str(ctx, "notice", notice);
 	tv_set_bool(ctx, "can_cases", cases);
 	m = tv_set_map(ctx, "app");
+	if ((rc = case_assign_fill(r, "applications", a.id, !a.closed_on, m)))
+		return server_error(r, rc);
 	tv_set_int(m, "id", a.id);
 	tv_set_int(m, "version", a.version);
 	tv_set_str(m, "serial", a.serial);
@@ -681,7 +687,12 @@ int h_admin_app_action(struct req *r)
 	const char *msg = NULL;
 	int rc;
 
-	if (!req_can_or_respond(r, PERM_CASES))
+	if (in.action && strcmp(in.action, "assign_user") == 0) {
+		if (case_assign(r, "applications", r->id))
+			return 0;
+		return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/applications/%lld", r->org.slug, r->id));
+	}
+	if (!req_can_case_or_respond(r, "applications", r->id))
 		return 0;
 	if (!in.action)
 		return respond_error(r, 400, "缺少办理操作。");
@@ -714,7 +725,7 @@ int h_admin_app_upload(struct req *r)
 	char hex[65], now[21];
 	int rc;
 
-	if (!req_can_or_respond(r, PERM_CASES))
+	if (!req_can_case_or_respond(r, "applications", r->id))
 		return 0;
 	rc = store_app_get(req_db(r), &r->arena, r->org.id, r->id, &a);
 	if (rc == ERR_NOT_FOUND)
@@ -767,7 +778,7 @@ int h_admin_app_file(struct req *r)
 	if (rc)
 		return server_error(r, rc);
 	/* the applicant's own material holds personal data */
-	if (strcmp(f.role, "request") == 0 && !req_can_or_respond(r, PERM_CASES))
+	if (strcmp(f.role, "request") == 0 && !req_can_case_or_respond(r, "applications", a.id))
 		return 0;
 	snprintf(path, sizeof(path), "%s/%.2s/%s", r->app->files_dir, f.sha256, f.sha256);
 	return respond_file(r, path, f.mime, f.filename);
@@ -852,7 +863,7 @@ int h_admin_letter(struct req *r)
 
 	if (!req_can_or_respond(r, PERM_CASES))
 		return 0;
-	if (letter_get(r, &l, &a))
+	if (letter_get(r, &l, &a) || !req_can_case_or_respond(r, "applications", a.id))
 		return 0;
 	return letter_page(r, 200, &l, &a, NULL, NULL);
 }
@@ -867,7 +878,7 @@ int h_admin_letter_save(struct req *r)
 
 	if (!req_can_or_respond(r, PERM_CASES))
 		return 0;
-	if (letter_get(r, &old, &a))
+	if (letter_get(r, &old, &a) || !req_can_case_or_respond(r, "applications", a.id))
 		return 0;
 	if (strcmp(old.status, "issued") == 0)
 		return letter_page(r, 409, &old, &a, "该文书已签发，不能再修改。", NULL);
@@ -913,7 +924,7 @@ int h_admin_letter_print(struct req *r)
 
 	if (!req_can_or_respond(r, PERM_CASES))
 		return 0;
-	if (letter_get(r, &l, &a))
+	if (letter_get(r, &l, &a) || !req_can_case_or_respond(r, "applications", a.id))
 		return 0;
 	md = l.body_md ? l.body_md : "";
 	if ((rc = markdown_to_html(&r->arena, md, strlen(md), &body)))
@@ -938,7 +949,7 @@ int h_admin_letter_pdf(struct req *r)
 
 	if (!req_can_or_respond(r, PERM_CASES))
 		return 0;
-	if (letter_get(r, &l, &a))
+	if (letter_get(r, &l, &a) || !req_can_case_or_respond(r, "applications", a.id))
 		return 0;
 	p = (struct pdf_letter){ .title = l.title, .subtitle = l.doc_no, .body_md = l.body_md,
 				 .sign_lines = sign_lines(r, &l) };

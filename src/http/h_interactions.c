@@ -11,12 +11,11 @@
  * crypto_auth) over the org, the time the form was made, its one-time
  * token and the answer; a minimum time between making the form and
  * sending it; and a limit per client address (5 stored letters and 20
- * attempts in 10 minutes, 429 beyond). The HMAC key and the table of
- * addresses are this file's own process state (a key made once with
- * pthread_once, a mutex-protected table): struct app and server.c are not
- * ours to extend. Both live as long as the process, so a restart forgets
- * the counts and invalidates forms being filled in; behind a reverse
- * proxy every client has the proxy's address.
+ * attempts in 10 minutes, 429 beyond: struct app's limits, see
+ * http/ratelimit.h). The HMAC key is this file's own process state (made
+ * once with pthread_once). Key and counts live as long as the process, so
+ * a restart forgets the counts and invalidates forms being filled in;
+ * behind a reverse proxy every client has the proxy's address.
  *
  * Staff: the dashboard by due date with filters, counts and CSV import and
  * export; registering a letter or call; the case page with the assign,
@@ -38,7 +37,9 @@
 #include "domain/calendar/calendar.h"
 #include "domain/registers/interactions.h"
 #include "domain/registers/registers.h"
+#include "http/case_access.h"
 #include "http/http.h"
+#include "http/ratelimit.h"
 #include "http/view.h"
 #include "render/tmpl.h"
 #include "store/interaction.h"
@@ -49,10 +50,7 @@
 #define QA_PER_PAGE 20
 #define FILL_MIN_SECONDS 3          /* a person needs longer than this to fill in the form */
 #define FORM_MAX_AGE (12 * 3600)    /* a form older than this must be answered again */
-#define RATE_WINDOW 600             /* seconds */
-#define RATE_STORED_MAX 5           /* letters stored per address in the window */
-#define RATE_TRIES_MAX 20           /* attempts per address in the window (the sum is small) */
-#define RATE_SLOTS 1024
+#define MAILBOX_LIMITED "提交过于频繁：同一网络10分钟内最多提交5封来信。"
 #define TRACK_FAIL "查询码或联系电话后四位不正确。"
 #define REUSED_MSG "这份表单已经提交过一次，本次内容与之不同。如要另写一封来信，请核对后再次提交。"
 
@@ -295,79 +293,6 @@ static int challenge_check(struct req *r, const char **nonce, const char **msg)
 	return 0;
 }
 
-/* Submissions per client address in the last RATE_WINDOW seconds. */
-struct rate_slot {
-	char ip[64];
-	time_t last;
-	time_t stored[RATE_STORED_MAX];
-	time_t tries[RATE_TRIES_MAX];
-};
-static struct rate_slot rate_slots[RATE_SLOTS];
-static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* The slot of ip (the least recently used one is taken over). Locked. */
-static struct rate_slot *rate_slot(const char *ip)
-{
-	struct rate_slot *lru = &rate_slots[0];
-
-	for (size_t i = 0; i < RATE_SLOTS; i++) {
-		if (strcmp(rate_slots[i].ip, ip) == 0 && rate_slots[i].last)
-			return &rate_slots[i];
-		if (rate_slots[i].last < lru->last)
-			lru = &rate_slots[i];
-	}
-	memset(lru, 0, sizeof(*lru));
-	snprintf(lru->ip, sizeof(lru->ip), "%s", ip);
-	return lru;
-}
-
-/* How many of t[0..n) are within the window; *oldest the slot to reuse. */
-static size_t rate_recent(time_t *t, size_t n, time_t now, time_t **oldest)
-{
-	size_t k = 0;
-
-	*oldest = &t[0];
-	for (size_t i = 0; i < n; i++) {
-		if (t[i] > now - RATE_WINDOW)
-			k++;
-		if (t[i] < **oldest)
-			*oldest = &t[i];
-	}
-	return k;
-}
-
-/* May ip post the form now? Counts the attempt. false: over a limit. */
-static bool rate_try(const char *ip, time_t now)
-{
-	struct rate_slot *s;
-	time_t *old_s, *old_t;
-	bool ok;
-
-	pthread_mutex_lock(&rate_mu);
-	s = rate_slot(ip);
-	ok = rate_recent(s->stored, RATE_STORED_MAX, now, &old_s) < RATE_STORED_MAX &&
-	     rate_recent(s->tries, RATE_TRIES_MAX, now, &old_t) < RATE_TRIES_MAX;
-	if (ok)
-		*old_t = now;
-	s->last = now;
-	pthread_mutex_unlock(&rate_mu);
-	return ok;
-}
-
-/* ip stored a letter now. */
-static void rate_stored(const char *ip, time_t now)
-{
-	struct rate_slot *s;
-	time_t *old;
-
-	pthread_mutex_lock(&rate_mu);
-	s = rate_slot(ip);
-	(void)rate_recent(s->stored, RATE_STORED_MAX, now, &old);
-	*old = now;
-	s->last = now;
-	pthread_mutex_unlock(&rate_mu);
-}
-
 /* ---- the public form and its receipt ---- */
 
 /* The form with what was posted (none on GET); nonce: the form's token to
@@ -474,10 +399,10 @@ int h_ia_mailbox_submit(struct req *r)
 	bool dup = false;
 	int rc;
 
-	if (!rate_try(r->ip, now)) {
-		log_warn("mailbox %s: rate limit for %s", r->org.slug, r->ip);
-		return respond_error(r, 429, "提交过于频繁：同一网络10分钟内最多提交5封来信，请稍后再试。");
-	}
+	/* letters stored and attempts: 5 and 20 per address in 10 minutes */
+	if (!req_rate_ok_or_respond(r, r->app->limits.mailbox_letters, false, MAILBOX_LIMITED) ||
+	    !req_rate_ok_or_respond(r, r->app->limits.mailbox_tries, true, MAILBOX_LIMITED))
+		return 0;
 	if ((rc = challenge_check(r, &nonce, &msg)))
 		return rc == ERR_INVALID ? mailbox_page(r, 400, msg, nonce) : server_error(r, rc);
 	if ((rc = ia_ctx(r, &c, &cal)))
@@ -496,7 +421,7 @@ int h_ia_mailbox_submit(struct req *r)
 		return mailbox_page(r, 409, REUSED_MSG, NULL);
 	}
 	if (!dup) {
-		rate_stored(r->ip, now);
+		ratelimit_count(r->app->limits.mailbox_letters, r->ip, now);
 		log_info("interaction %lld received online by %s (%s)", it.id, r->org.slug, it.channel);
 	}
 	return receipt_page(r, &it, dup);
@@ -541,10 +466,16 @@ int h_ia_track_form(struct req *r)
 int h_ia_track(struct req *r)
 {
 	struct interaction it;
-	int rc = ia_track(req_db(r), &r->arena, r->org.id, param_str(r, "code"), param_str(r, "check"), &it);
+	int rc;
 
-	if (rc == ERR_NOT_FOUND)
+	/* the same count of wrong codes as the applications' tracking page */
+	if (!req_rate_ok_or_respond(r, r->app->limits.track, false, "查询失败次数过多：同一网络10分钟内最多输错10次。"))
+		return 0;
+	rc = ia_track(req_db(r), &r->arena, r->org.id, param_str(r, "code"), param_str(r, "check"), &it);
+	if (rc == ERR_NOT_FOUND) {
+		ratelimit_count(r->app->limits.track, r->ip, time(NULL));
 		return track_page(r, 404, TRACK_FAIL, NULL);
+	}
 	if (rc)
 		return server_error(r, rc);
 	return track_page(r, 200, NULL, &it);
@@ -691,6 +622,8 @@ static int dashboard(struct req *r, int status, const char *error, const char *n
 	size_t nopen, n, nch, ny;
 	int *years;
 	bool cases = req_can(r, PERM_CASES), known = !state;
+	/* a 承办人 sees names unmasked only on the cases assigned to them */
+	bool unmasked = req_can_case(r, "interactions", 0);
 	struct tv *ctx, *l, *cnt;
 	struct buf base;
 	int rc;
@@ -784,7 +717,7 @@ static int dashboard(struct req *r, int status, const char *error, const char *n
 		tv_set_str(m, "channel", it->channel);
 		tv_set_str(m, "kind", kind_label(it->kind));
 		tv_set_str(m, "subject", clip(r, it->subject, 40));
-		tv_set_str(m, "person", cases ? it->name : app_mask_name(&r->arena, it->name));
+		tv_set_str(m, "person", unmasked ? it->name : app_mask_name(&r->arena, it->name));
 		tv_set_str(m, "unit", it->unit);
 		tv_set_str(m, "state", it->state);
 		tv_set_str(m, "state_label", state_label(it->state));
@@ -934,7 +867,7 @@ static int case_page(struct req *r, int status, const char *error, bool keep)
 	struct ia_ctx c;
 	struct calendar cal;
 	size_t nev;
-	bool cases = req_can(r, PERM_CASES);
+	bool cases = req_can_case(r, "interactions", r->id);
 	const struct ia_state *st;
 	struct tv *ctx, *m, *l;
 	int rc;
@@ -951,6 +884,8 @@ static int case_page(struct req *r, int status, const char *error, bool keep)
 	tv_set_str(ctx, "error", error);
 	tv_set_bool(ctx, "can_cases", cases);
 	m = tv_set_map(ctx, "item");
+	if ((rc = case_assign_fill(r, "interactions", it.id, strcmp(it.state, "closed") != 0, m)))
+		return server_error(r, rc);
 	tv_set_int(m, "id", it.id);
 	tv_set_int(m, "version", it.version);
 	tv_set_str(m, "subject", it.subject);
@@ -1061,7 +996,12 @@ int h_admin_ia_action(struct req *r)
 	const char *msg = NULL;
 	int rc;
 
-	if (!req_can_or_respond(r, PERM_CASES))
+	if (in.action && strcmp(in.action, "assign_user") == 0) {
+		if (case_assign(r, "interactions", r->id))
+			return 0;
+		return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/interactions/%lld", r->org.slug, r->id));
+	}
+	if (!req_can_case_or_respond(r, "interactions", r->id))
 		return 0;
 	if (!in.action)
 		return respond_error(r, 400, "缺少办理操作。");

@@ -6,8 +6,10 @@
 #include "core/assets.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "domain/auth/auth.h"
 #include "domain/catalog/catalog.h"
 #include "domain/catalog/views.h"
+#include "http/h_items.h"
 #include "http/http.h"
 #include "http/view.h"
 #include "render/html.h"
@@ -239,6 +241,9 @@ static int item_ctx(struct req *r, struct tv *ctx, const struct item *it)
 	}
 	tv_set_html(m, "body", body);
 	tv_set_bool(m, "html_body", it->body_html && *it->body_html);
+	tv_set_str(m, "corrected_on", it->corrected_on);
+	if ((rc = item_versions_ctx(r, m, it)))
+		return rc;
 	if ((rc = store_attachment_list(req_db(r), &r->arena, r->org.id, it->id, &atts, &na)))
 		return rc;
 	tv_set_bool(m, "has_attachments", na > 0);
@@ -285,7 +290,8 @@ int h_attachment(struct req *r)
 	char path[1024];
 	int rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it);
 
-	if (rc == ERR_NOT_FOUND || (rc == 0 && strcmp(it.status, "published") != 0 && !r->staff))
+	/* a draft's files: only for the org's own staff */
+	if (rc == ERR_NOT_FOUND || (rc == 0 && strcmp(it.status, "published") != 0 && !req_can(r, PERM_READ)))
 		return respond_error(r, 404, "文件不存在。");
 	if (rc)
 		return server_error(r, rc);
@@ -297,6 +303,8 @@ int h_attachment(struct req *r)
 	snprintf(path, sizeof(path), "%s/%.2s/%s", r->app->files_dir, at.sha256, at.sha256);
 	return respond_file(r, path, at.mime, at.filename);
 }
+
+#define SEARCH_LIMITED "检索过于频繁：同一网络每分钟的检索次数有上限。"
 
 int h_search(struct req *r)
 {
@@ -318,6 +326,8 @@ int h_search(struct req *r)
 		if (rc == ERR_NOT_FOUND)
 			memset(&r->org, 0, sizeof(r->org));
 	}
+	if (q && !req_rate_ok_or_respond(r, r->app->limits.search, true, SEARCH_LIMITED))
+		return 0;
 	f.org_id = r->org.id;
 	f.category_id = param_int(r, "category", 0);
 	f.year = (int)param_int(r, "year", 0);

@@ -15,6 +15,7 @@ struct MHD_Connection;
 struct MHD_PostProcessor;
 struct db;
 struct db_pool;
+struct ratelimit;
 struct fts_ctx;
 struct tmpl_set;
 struct tv;
@@ -30,6 +31,14 @@ struct app {
 	struct view_batch *views;     /* item page views, written in batches */
 	struct htmlcache *bodies;     /* rendered item bodies by (id, version) */
 	const char *dummy_hash;       /* checked for unknown users: same time as a real check */
+	bool https;                   /* reached over HTTPS: responses carry HSTS */
+	struct app_limits {           /* per client address (http/ratelimit.h) */
+		struct ratelimit *search;          /* searches with a query: portal and API */
+		struct ratelimit *apply;           /* posts of the online application form */
+		struct ratelimit *track;           /* wrong 查询码 on the tracking pages and API */
+		struct ratelimit *mailbox_tries;   /* posts of the mailbox form */
+		struct ratelimit *mailbox_letters; /* letters stored through it */
+	} limits;
 };
 
 enum method { M_GET = 1, M_POST = 2, M_HEAD = 4 };
@@ -117,6 +126,7 @@ struct req {
 	const char *new_csrf_cookie; /* anonymous double-submit token to set */
 	const char *set_cookie;      /* an extra Set-Cookie header */
 	char ip[64];
+	int retry_after;             /* seconds, sent as Retry-After (429) */
 	bool responded;
 };
 
@@ -143,6 +153,13 @@ int respond_download(struct req *r, const char *ctype, const char *p, size_t n, 
 int respond_redirect(struct req *r, const char *location);
 /* A 4xx/5xx with a Chinese message: an HTML page, or JSON under /api. */
 int respond_error(struct req *r, int status, const char *msg);
+
+/* 429 with Retry-After: wait seconds (a Chinese page, or JSON under /api). */
+int respond_rate_limited(struct req *r, int wait, const char *msg);
+/* May the request's address have one more event of rl (counted when
+ * count)? Responds 429 with msg (and when to try again) itself and returns
+ * false when over the limit. */
+bool req_rate_ok_or_respond(struct req *r, struct ratelimit *rl, bool count, const char *msg);
 
 /* The page context every template gets: site name, staff user, csrf. */
 struct tv *page_ctx(struct req *r, const char *title);
@@ -219,5 +236,10 @@ bool req_can_or_respond(struct req *r, int perm);
 /* The same check without responding: may this staff member do perm in the
  * request's org? (false for the public) */
 bool req_can(struct req *r, int perm);
+/* A staff member whose password an administrator set may only change it
+ * (and log out) until they do: for any other staff route this redirects
+ * GETs to /admin/password and refuses the rest (h_admin.c). False when it
+ * responded. */
+bool req_password_fresh_or_respond(struct req *r);
 
 #endif

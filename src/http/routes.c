@@ -32,10 +32,12 @@ static const struct param_spec p_item_form[] = {
 	STR("validity", 8), DATE("validity_on"), TEXT("summary", 2000), TEXT("body_md", 1024 * 1024),
 	INT("version", 1, 1LL << 40), END
 };
-static const struct param_spec p_item_action[] = { STR("csrf", 64), STR("action", 16), END };
+static const struct param_spec p_item_action[] = {
+	STR("csrf", 64), STR("action", 16), TEXT("comment", 2000), INT("finding", 1, 1LL << 53), END
+};
 static const struct param_spec p_category[] = {
 	STR("csrf", 64), STR("name", 50), STR("article", 50), INT("parent_id", 0, 1LL << 53), INT("sort", 0, 1000000),
-	END
+	INT("review_levels", 1, 2), END
 };
 static const struct param_spec p_calendar[] = { INT("year", 1900, 2999), END };
 static const struct param_spec p_calendar_import[] = { STR("csrf", 64), TEXT("tsv", 200000), END };
@@ -57,7 +59,7 @@ static const struct param_spec p_app_register[] = {
 static const struct param_spec p_app_action[] = {
 	STR("csrf", 64), STR("action", 20), INT("version", 1, 1LL << 40), DATE("day"), TEXT("reason", 5000),
 	STR("party", 200), INT("days", 0, 60), STR("approver", 50), STR("outcome", 20), TEXT("basis", 1000),
-	INT("fee_standard", 0, 2), INT("fee_units", 0, 100000000), END
+	INT("fee_standard", 0, 2), INT("fee_units", 0, 100000000), INT("assignee", 0, 1LL << 53), END
 };
 static const struct param_spec p_app_file[] = { STR("csrf", 64), STR("role", 10), END };
 static const struct param_spec p_letter[] = {
@@ -76,6 +78,7 @@ static const struct param_spec p_api_items[] = {
 #include "http/routes_stats.inc"
 #include "http/routes_reports.inc"
 #include "http/routes_accounts.inc"
+#include "http/routes_review.inc"
 
 const struct route routes[] = {
 	/* public portal */
@@ -138,6 +141,7 @@ const struct route routes[] = {
 	ROUTES_STATS
 	ROUTES_REPORTS
 	ROUTES_ACCOUNTS
+	ROUTES_REVIEW
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
 	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },

@@ -24,6 +24,7 @@
 #include "domain/auth/auth.h"
 #include "domain/catalog/views.h"
 #include "http/http.h"
+#include "http/ratelimit.h"
 #include "render/html.h"
 #include "render/htmlcache.h"
 #include "render/tmpl.h"
@@ -38,14 +39,23 @@
 #define CSRF_COOKIE "gk_csrf"
 #define SESSION_HOURS 12
 
+/* Scripts only from our own static files (never inline), no plugins, no
+ * framing. The same on every response, errors and files included. */
 static const char csp[] =
 	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/* Features no page of ours uses, off for anything that gets in. */
+static const char permissions_policy[] =
+	"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
 struct db *req_db(struct req *r)
 {
-	if (!r->db)
+	if (!r->db) {
 		r->db = db_pool_get(r->app->pool);
+		/* the audit trail's actor: the public (and its address) until a
+		 * session says who it is */
+		db_set_actor(r->db, r->staff ? r->user.id : 0, r->staff ? r->user.username : "", r->ip);
+	}
 	return r->db;
 }
 
@@ -57,6 +67,18 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy", permissions_policy);
+	/* only when told the site is reached over HTTPS: a browser that saw HSTS
+	 * on plain HTTP would refuse the site until it gets a certificate */
+	if (r->app->https)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (r->retry_after > 0) {
+		char ra[24];
+
+		snprintf(ra, sizeof(ra), "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	if (r->new_csrf_cookie) {
 		char *c = arena_printf(&r->arena, CSRF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict",
 				       r->new_csrf_cookie);
@@ -94,6 +116,57 @@ int respond_bytes(struct req *r, int status, const char *ctype, const char *p, s
 	return queue(r, status, resp);
 }
 
+/* Types a browser may show in the site's own tab: raster images, which
+ * run nothing. Everything else from stored or generated files is a
+ * download, PDF included: a PDF can carry scripts, forms and links that a
+ * viewer would show under this site's address. */
+static bool inline_safe(const char *ctype)
+{
+	static const char *const ok[] = { "image/png", "image/jpeg", "image/gif" };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcasecmp(ctype, ok[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A file's type as sent: never one a browser would run as a document of
+ * this site (HTML, XHTML, SVG, any XML, scripts), whatever was stored.
+ * OOXML (application/vnd.openxmlformats-...) is a zip and stays. */
+static const char *file_ctype(const char *ctype)
+{
+	static const char *const active[] = { "text/html", "text/xml", "application/xml", "text/xsl", "multipart/" };
+	size_t n = ctype ? strcspn(ctype, ";") : 0;
+
+	if (!n || strpbrk(ctype, "\r\n"))
+		return "application/octet-stream";
+	while (n && ctype[n - 1] == ' ')
+		n--;
+	for (size_t i = 0; i < sizeof(active) / sizeof(active[0]); i++)
+		if (strncasecmp(ctype, active[i], strlen(active[i])) == 0)
+			return "application/octet-stream";
+	if ((n >= 4 && strncasecmp(ctype + n - 4, "+xml", 4) == 0) || memmem(ctype, n, "script", 6) ||
+	    memmem(ctype, n, "Script", 6))
+		return "application/octet-stream";
+	return ctype;
+}
+
+/* Content-Disposition for a file: inline for inline_safe types, else
+ * attachment; the name as RFC 5987 UTF-8 (NULL: no name). */
+static void add_disposition(struct req *r, struct MHD_Response *resp, const char *ctype, const char *name)
+{
+	struct buf b;
+
+	buf_init(&b, &r->arena, 2048);
+	buf_puts(&b, inline_safe(ctype) ? "inline" : "attachment");
+	if (name && *name) {
+		buf_puts(&b, "; filename*=UTF-8''");
+		url_encode_component(&b, name, strlen(name));
+	}
+	if (!b.err)
+		MHD_add_response_header(resp, "Content-Disposition", buf_cstr(&b));
+}
+
 int respond_download(struct req *r, const char *ctype, const char *p, size_t n, const char *filename)
 {
 	struct MHD_Response *resp;
@@ -104,7 +177,7 @@ int respond_download(struct req *r, const char *ctype, const char *p, size_t n, 
 	resp = MHD_create_response_from_buffer(n, (void *)p, MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return ERR_NOMEM;
-	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "Content-Type", file_ctype(ctype));
 	MHD_add_response_header(resp, "Cache-Control", "private, no-store");
 	buf_init(&b, &r->arena, 2048);
 	buf_puts(&b, "attachment; filename*=UTF-8''");
@@ -165,21 +238,14 @@ int respond_file(struct req *r, const char *path, const char *ctype, const char 
 		close(fd);
 		return ERR_NOMEM;
 	}
+	ctype = file_ctype(ctype);
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	/* files behind a login (drafts' attachments, applicants' material) are
 	 * never kept by a shared cache */
 	MHD_add_response_header(resp, "Cache-Control", r->staff || (r->route && (r->route->flags & R_STAFF))
 								? "private, no-store"
 								: "public, max-age=86400");
-	if (disposition_name) {
-		struct buf b;
-
-		buf_init(&b, &r->arena, 2048);
-		buf_puts(&b, "attachment; filename*=UTF-8''");
-		url_encode_component(&b, disposition_name, strlen(disposition_name));
-		if (!b.err)
-			MHD_add_response_header(resp, "Content-Disposition", buf_cstr(&b));
-	}
+	add_disposition(r, resp, ctype, disposition_name);
 	return queue(r, 200, resp);
 }
 
@@ -224,6 +290,24 @@ int respond_error(struct req *r, int status, const char *msg)
 	}
 }
 
+int respond_rate_limited(struct req *r, int wait, const char *msg)
+{
+	r->retry_after = wait > 0 ? wait : 1;
+	return respond_error(r, 429, msg);
+}
+
+bool req_rate_ok_or_respond(struct req *r, struct ratelimit *rl, bool count, const char *msg)
+{
+	time_t now = time(NULL);
+	int wait = count ? ratelimit_take(rl, r->ip, now) : ratelimit_wait(rl, r->ip, now);
+
+	if (wait == 0)
+		return true;
+	log_warn("%s: rate limit for %s", r->url, r->ip);
+	respond_rate_limited(r, wait, arena_printf(&r->arena, "%s请在 %d 秒后再试。", msg, wait));
+	return false;
+}
+
 /* Staff see when this year or next has no holiday data: deadlines that
  * fall there cannot be computed (NULL when both are covered). */
 static const char *calendar_warning(struct req *r)
@@ -260,6 +344,12 @@ struct tv *page_ctx(struct req *r, const char *title)
 
 		tv_set_str(o, "name", r->org.name);
 		tv_set_str(o, "slug", r->org.slug);
+		/* the staff navigation offers what the user may use */
+		if (r->staff) {
+			tv_set_bool(o, "can_edit", req_can(r, PERM_EDIT));
+			tv_set_bool(o, "can_admin", req_can(r, PERM_ADMIN));
+			tv_set_bool(o, "can_audit", req_can(r, PERM_AUDIT));
+		}
 	}
 	if (r->staff) {
 		struct tv *u = tv_set_map(ctx, "staff");
@@ -506,6 +596,22 @@ static int params_or_respond(struct req *r)
 
 /* ---- body ---- */
 
+/* The most a request's body may hold: a form, plus one attachment where
+ * the route takes files. */
+#define BODY_DROP_FACTOR 4
+
+static long long body_limit(const struct req *r)
+{
+	if (r->route && (r->route->flags & R_UPLOAD))
+		return MAX_FORM_BYTES + r->app->max_upload + 64 * 1024;
+	return MAX_FORM_BYTES + 64 * 1024;
+}
+
+static const char *too_large_msg(struct req *r)
+{
+	return arena_printf(&r->arena, "提交的内容过大（不超过 %lld MB）。", (body_limit(r) + (1 << 20) - 1) >> 20);
+}
+
 static int field_append(struct req *r, const char *key, const char *data, size_t off, size_t size)
 {
 	struct param *p = r->raw_form;
@@ -636,6 +742,7 @@ static int load_session(struct req *r)
 		return rc == ERR_NOT_FOUND ? 0 : rc;
 	r->staff = true;
 	r->csrf = r->sess.csrf;
+	db_set_actor(req_db(r), r->user.id, r->user.username, r->ip);
 	return 0;
 }
 
@@ -791,7 +898,7 @@ static int dispatch(struct req *r)
 				     r->path_known ? "不支持此请求方法。" : "您访问的页面不存在。");
 	}
 	if (r->body_err)
-		return respond_error(r, r->body_err, r->body_err == 413   ? "提交的内容过大。"
+		return respond_error(r, r->body_err, r->body_err == 413   ? too_large_msg(r)
 						     : r->body_err == 415 ? "请求内容应为 JSON（Content-Type: application/json）。"
 									  : "请求内容无效。");
 	if ((rc = load_session(r)))
@@ -812,6 +919,8 @@ static int dispatch(struct req *r)
 			return respond_redirect(r, "/admin/login");
 		return respond_error(r, 403, "请先登录。");
 	}
+	if ((match->flags & R_STAFF) && !req_password_fresh_or_respond(r))
+		return 0;
 	if ((match->flags & R_CSRF) && !csrf_ok(r))
 		return respond_error(r, 403, "表单已过期或来源无效，请返回刷新页面后重试。");
 	for (struct upload *u = r->uploads; u; u = u->next)
@@ -827,6 +936,41 @@ static int dispatch(struct req *r)
 }
 
 /* ---- MHD callbacks ---- */
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 16;
+}
+
+/* Percent-decoding of the path and query (MHD_OPTION_UNESCAPE_CALLBACK),
+ * except that %00 stays as it is: a NUL would cut the path short in C
+ * ("/files/1%00.html" served as "/files/1"), so such a URL reaches no
+ * route; on_request refuses it. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *out = s;
+	const char *in = s;
+
+	while (*in) {
+		unsigned hi, lo;
+
+		if (in[0] == '%' && in[1] && in[2] && (hi = (unsigned)hex_digit(in[1])) < 16 &&
+		    (lo = (unsigned)hex_digit(in[2])) < 16 && (hi | lo) != 0) {
+			*out++ = (char)(hi << 4 | lo);
+			in += 3;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = '\0';
+	return (size_t)(out - s);
+}
 
 static void client_ip(struct req *r)
 {
@@ -865,6 +1009,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		client_ip(r);
 		if (r->method)
 			route_find(r);
+		{
+			const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+			long long n;
+
+			/* a body announced far too large is refused before reading
+			 * any of it (the client may see the connection close while
+			 * it still writes); one a little over the limit is read and
+			 * dropped, so that an ordinary client gets the 413 page */
+			if (cl && !num_parse(cl, strlen(cl), 0, 1LL << 62, &n) && n > BODY_DROP_FACTOR * body_limit(r))
+				return respond_error(r, 413, too_large_msg(r)) ? MHD_NO : MHD_YES;
+		}
 		if (r->method == M_POST) {
 			const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 
@@ -885,9 +1040,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		return MHD_YES;
 	}
+	if (r->responded) {
+		/* answered before the body (413 above): MHD closes after the
+		 * answer; should the body still come, it is dropped */
+		r->body_bytes += (long long)*upload_size;
+		*upload_size = 0;
+		return r->body_bytes > BODY_DROP_FACTOR * body_limit(r) ? MHD_NO : MHD_YES;
+	}
 	if (*upload_size) {
 		r->body_bytes += (long long)*upload_size;
-		if (r->body_bytes > MAX_FORM_BYTES + r->app->max_upload + 64 * 1024)
+		/* stop reading a body far over the limit (a chunked one has no
+		 * announced length to refuse it by) */
+		if (r->body_bytes > BODY_DROP_FACTOR * body_limit(r))
+			return MHD_NO;
+		if (r->body_bytes > body_limit(r))
 			r->body_err = 413;
 		if (!r->body_err && r->pp &&
 		    MHD_post_process(r->pp, upload_data, *upload_size) != MHD_YES && !r->body_err)
@@ -904,7 +1070,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->route = NULL;
 		return respond_error(r, 405, "不支持此请求方法。") ? MHD_NO : MHD_YES;
 	}
-	if (strlen(url) > MAX_URL_BYTES || !utf8_valid(url, strlen(url))) {
+	if (strlen(url) > MAX_URL_BYTES || !utf8_valid(url, strlen(url)) || strstr(url, "%00")) {
 		r->route = NULL;
 		return respond_error(r, strlen(url) > MAX_URL_BYTES ? 414 : 400, "网址无效。") ? MHD_NO : MHD_YES;
 	}
@@ -1040,87 +1206,184 @@ const char *http_library_version(void)
 	return MHD_get_version();
 }
 
-int http_serve(const struct serve_opts *o)
-{
-	struct app app = { 0 };
-	struct flusher fl = { .app = &app };
+struct http_server {
+	struct app app;
+	struct flusher fl;
 	pthread_t flusher;
-	bool flusher_started = false;
+	bool flusher_started;
+	struct MHD_Daemon *d;
+};
+
+/* The per-address limits of struct app (see http.h). */
+static int limits_open(struct app_limits *l, const struct serve_opts *o)
+{
+	int search = o->search_limit ? o->search_limit : HTTP_SEARCH_LIMIT_DEFAULT;
+
+	if (ratelimit_new(60, search > 0 ? search : 0, 4096, &l->search) ||
+	    ratelimit_new(600, 30, 1024, &l->apply) ||
+	    ratelimit_new(600, 10, 4096, &l->track) ||
+	    /* the mailbox: 5 letters stored and 20 attempts in 10 minutes */
+	    ratelimit_new(600, 20, 1024, &l->mailbox_tries) ||
+	    ratelimit_new(600, 5, 1024, &l->mailbox_letters))
+		return ERR_NOMEM;
+	return 0;
+}
+
+static void limits_close(struct app_limits *l)
+{
+	ratelimit_free(l->search);
+	ratelimit_free(l->apply);
+	ratelimit_free(l->track);
+	ratelimit_free(l->mailbox_tries);
+	ratelimit_free(l->mailbox_letters);
+}
+
+int http_server_start(const struct serve_opts *o, struct http_server **out)
+{
+	struct http_server *sv = calloc(1, sizeof(*sv));
+	struct app *app;
 	struct sockaddr_storage sa;
 	bool v6 = false;
-	struct MHD_Daemon *d = NULL;
-	sigset_t set;
-	int sig, rc, threads = o->threads > 0 ? o->threads : 4;
+	int rc, threads = o->threads > 0 ? o->threads : 4;
+	int timeout = o->timeout > 0 ? o->timeout : HTTP_TIMEOUT_DEFAULT;
+	int per_ip = o->per_ip_connections ? o->per_ip_connections : HTTP_PER_IP_CONNECTIONS_DEFAULT;
 	char tmpdir[600];
 
-	if (parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, &v6))
-		return err_log(ERR_INVALID, "serve: bad listen address %s", o->listen);
-	app.files_dir = o->files_dir;
-	app.max_upload = o->max_upload > 0 ? o->max_upload : 50LL * 1024 * 1024;
+	*out = NULL;
+	if (!sv)
+		return ERR_NOMEM;
+	app = &sv->app;
+	sv->fl.app = app;
+	pthread_mutex_init(&sv->fl.mu, NULL);
+	pthread_cond_init(&sv->fl.cv, NULL);
+	arena_init(&app->arena, 0);
+	if (!o->no_listen && parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &sa, &v6)) {
+		rc = err_log(ERR_INVALID, "serve: bad listen address %s", o->listen);
+		goto fail;
+	}
+	app->files_dir = o->files_dir;
+	app->max_upload = o->max_upload > 0 ? o->max_upload : 50LL * 1024 * 1024;
+	app->https = o->https;
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o->files_dir);
-	if ((mkdir(o->files_dir, 0750) && errno != EEXIST) || (mkdir(tmpdir, 0750) && errno != EEXIST))
-		return err_log(ERR_IO, "serve: cannot create %s: %s", tmpdir, strerror(errno));
-	if ((rc = auth_init()) || (rc = load_templates(&app.tmpl)))
-		return rc;
-	arena_init(&app.arena, 0);
+	if ((mkdir(o->files_dir, 0750) && errno != EEXIST) || (mkdir(tmpdir, 0750) && errno != EEXIST)) {
+		rc = err_log(ERR_IO, "serve: cannot create %s: %s", tmpdir, strerror(errno));
+		goto fail;
+	}
+	if ((rc = auth_init()) || (rc = load_templates(&app->tmpl)))
+		goto fail;
 	{
 		const char *pw;
 
-		if ((rc = auth_random_password(&app.arena, &pw)) ||
-		    (rc = auth_hash_password(&app.arena, pw, &app.dummy_hash)))
-			goto out;
+		if ((rc = auth_random_password(&app->arena, &pw)) ||
+		    (rc = auth_hash_password(&app->arena, pw, &app->dummy_hash)))
+			goto fail;
 	}
-	if ((rc = fts_ctx_new(NULL, &app.fts)))
-		goto out;
-	if ((rc = db_pool_open(o->db_path, &(struct db_opts){ .fts = app.fts }, threads + 2, &app.pool)))
-		goto out;
-	if ((rc = view_batch_new(&app.views)) || (rc = htmlcache_new(4096, &app.bodies)))
-		goto out;
-	pthread_mutex_init(&fl.mu, NULL);
-	pthread_cond_init(&fl.cv, NULL);
-	/* handle SIGINT/SIGTERM synchronously: block them in every thread */
+	if ((rc = fts_ctx_new(NULL, &app->fts)))
+		goto fail;
+	if ((rc = db_pool_open(o->db_path, &(struct db_opts){ .fts = app->fts }, threads + 2, &app->pool)))
+		goto fail;
+	if ((rc = view_batch_new(&app->views)) || (rc = htmlcache_new(4096, &app->bodies)) ||
+	    (rc = limits_open(&app->limits, o)))
+		goto fail;
+	if (o->no_listen)
+		sv->d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, app,
+					 MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+					 MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+					 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout,
+					 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+					 MHD_OPTION_END);
+	else
+		sv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+						 (v6 ? MHD_USE_IPv6 : 0),
+					 0, NULL, NULL, on_request, app,
+					 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+					 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+					 MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+					 MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+					 /* seconds without a byte from the client: a stalled
+					  * request or an idle keep-alive connection is closed */
+					 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout,
+					 /* request line and headers must fit (431 beyond) */
+					 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+					 MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+					 /* no one address holds every connection (slow clients) */
+					 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(per_ip > 0 ? per_ip : 0),
+					 MHD_OPTION_END);
+	if (!sv->d) {
+		rc = err_log(ERR_IO, "serve: cannot listen on %s", o->listen);
+		goto fail;
+	}
+	if (!o->no_listen) {
+		if (pthread_create(&sv->flusher, NULL, flush_views, &sv->fl) != 0) {
+			rc = err_log(ERR_INTERNAL, "serve: cannot start the view counter thread");
+			goto fail;
+		}
+		sv->flusher_started = true;
+	}
+	*out = sv;
+	return 0;
+fail:
+	http_server_stop(sv);
+	return rc;
+}
+
+void http_server_stop(struct http_server *sv)
+{
+	struct app *app;
+
+	if (!sv)
+		return;
+	app = &sv->app;
+	if (sv->d)
+		MHD_stop_daemon(sv->d);
+	if (sv->flusher_started) {
+		pthread_mutex_lock(&sv->fl.mu);
+		sv->fl.stop = true;
+		pthread_cond_signal(&sv->fl.cv);
+		pthread_mutex_unlock(&sv->fl.mu);
+		pthread_join(sv->flusher, NULL);
+	}
+	pthread_mutex_destroy(&sv->fl.mu);
+	pthread_cond_destroy(&sv->fl.cv);
+	view_batch_free(app->views);
+	htmlcache_free(app->bodies);
+	limits_close(&app->limits);
+	arena_release(&app->arena);
+	db_pool_close(app->pool);
+	fts_ctx_free(app->fts);
+	tmpl_set_free(app->tmpl);
+	free(sv);
+}
+
+int http_server_add_connection(struct http_server *sv, int fd, unsigned long addr)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl((uint32_t)addr) };
+
+	return MHD_add_connection(sv->d, fd, (const struct sockaddr *)&sa, sizeof(sa)) == MHD_YES ? 0 : ERR_IO;
+}
+
+void http_server_run(struct http_server *sv)
+{
+	MHD_run(sv->d);
+}
+
+int http_serve(const struct serve_opts *o)
+{
+	struct http_server *sv = NULL;
+	sigset_t set;
+	int sig, rc;
+
+	/* handle SIGINT/SIGTERM synchronously: block them in every thread
+	 * (before any thread starts, so all inherit the mask) */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-				     (v6 ? MHD_USE_IPv6 : 0),
-			     0, NULL, NULL, on_request, &app,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &app,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-			     MHD_OPTION_END);
-	if (!d) {
-		rc = err_log(ERR_IO, "serve: cannot listen on %s", o->listen);
-		goto out;
-	}
-	if (pthread_create(&flusher, NULL, flush_views, &fl) != 0) {
-		rc = err_log(ERR_INTERNAL, "serve: cannot start the view counter thread");
-		goto out;
-	}
-	flusher_started = true;
-	log_info("serving %s on http://%s/ (%d threads)", o->db_path, o->listen, threads);
+	if ((rc = http_server_start(o, &sv)))
+		return rc;
+	log_info("serving %s on http://%s/ (%d threads)", o->db_path, o->listen, o->threads > 0 ? o->threads : 4);
 	sigwait(&set, &sig);
 	log_info("shutting down (signal %d)", sig);
-	rc = 0;
-out:
-	if (d)
-		MHD_stop_daemon(d);
-	if (flusher_started) {
-		pthread_mutex_lock(&fl.mu);
-		fl.stop = true;
-		pthread_cond_signal(&fl.cv);
-		pthread_mutex_unlock(&fl.mu);
-		pthread_join(flusher, NULL);
-	}
-	view_batch_free(app.views);
-	htmlcache_free(app.bodies);
-	arena_release(&app.arena);
-	db_pool_close(app.pool);
-	fts_ctx_free(app.fts);
-	tmpl_set_free(app.tmpl);
-	return rc;
+	http_server_stop(sv);
+	return 0;
 }

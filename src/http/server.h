@@ -3,13 +3,27 @@
 #ifndef GK_HTTP_SERVER_H
 #define GK_HTTP_SERVER_H
 
+#include <stdbool.h>
+
+/* Defaults of the limits below (`gongkai serve --help` names them too). */
+#define HTTP_TIMEOUT_DEFAULT 30           /* seconds */
+#define HTTP_PER_IP_CONNECTIONS_DEFAULT 256
+#define HTTP_SEARCH_LIMIT_DEFAULT 60      /* per minute */
+
 struct serve_opts {
 	const char *db_path;    /* the database (migrated by the caller) */
 	const char *listen;     /* "HOST:PORT", default 127.0.0.1:8080 */
 	const char *files_dir;  /* attachment store, by content hash */
 	int threads;            /* worker threads (0: 4) */
 	long long max_upload;   /* bytes per attachment (0: 50 MiB) */
+	int timeout;            /* seconds a connection may stay silent (0: default) */
+	int per_ip_connections; /* open connections per client address (0: default, <0: no limit) */
+	int search_limit;       /* searches per minute per address (0: default, <0: no limit) */
+	bool https;             /* the site is reached over HTTPS (a proxy in front): send HSTS */
+	bool no_listen;         /* no socket, no threads: the caller hands in connections (fuzzing) */
 };
+
+struct http_server;
 
 /* The HTTP library and its version (static). */
 const char *http_library_version(void);
@@ -17,5 +31,16 @@ const char *http_library_version(void);
 /* Serve until SIGINT or SIGTERM. Returns 0 after a clean shutdown, or a
  * negative enum err when the server cannot start (message logged). */
 int http_serve(const struct serve_opts *o);
+
+/* The server without the signal loop: http_serve's set-up and tear-down.
+ * With o->no_listen the caller adds connected sockets and runs MHD itself
+ * (fuzz/fuzz_http.c). Returns 0 or a negative enum err (logged). */
+int http_server_start(const struct serve_opts *o, struct http_server **out);
+void http_server_stop(struct http_server *s);
+/* no_listen: serve a connected socket (taken over, closed by MHD) as if
+ * from the IPv4 address addr (host byte order). */
+int http_server_add_connection(struct http_server *s, int fd, unsigned long addr);
+/* no_listen: do what is ready on every connection, without waiting. */
+void http_server_run(struct http_server *s);
 
 #endif

@@ -77,6 +77,17 @@ int db_exec(struct db *db, const char *sql);
  * redone after a crash); off, back to WAL with synchronous=FULL. Outside a
  * transaction. ERR_CONFLICT when another connection holds the database. */
 int db_bulk_mode(struct db *db, bool on);
+/* Who the audit trail records for the changes this connection makes
+ * from now on: a staff user (id > 0, name), or 0 with a name such as
+ * "命令行" for the CLI, or 0 and "" for the public; ip may be "". The pool
+ * clears it when the connection is returned. */
+void db_set_actor(struct db *db, long long user_id, const char *name, const char *ip);
+
+/* Row-by-row auditing on this connection: on (the default) or off. Off is
+ * for bulk loads (db_bulk_mode turns it off and on again; the loader
+ * records one event instead) and for measuring its cost (bench/). */
+int db_audit_enable(struct db *db, bool on);
+
 /* The database engine and its version, e.g. "SQLite 3.40.1" (static). */
 const char *db_engine_version(void);
 /* Online backup of the whole database into the file at path. */

@@ -2,6 +2,7 @@
 #include "store/db.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,16 @@ struct db {
 	struct db_stmt cache[STMT_CACHE];
 	int ncache;
 	int depth;      /* open transactions: 1 = BEGIN, more = savepoints inside it */
+	/* who the audit triggers record (db_set_actor) */
+	long long actor_id;
+	char actor_name[128];
+	char actor_ip[64];
+	bool readonly;
 };
+
+static int audit_install(struct db *db);
+static int audit_drop(struct db *db);
+static int audit_functions(struct db *db);
 
 static int sql_err(struct db *db, const char *what)
 {
@@ -88,6 +98,9 @@ int db_open(const char *target, const struct db_opts *o, struct db **out)
 		goto fail;
 	}
 	db->fts = o->fts;
+	db->readonly = o->readonly;
+	if (audit_functions(db) || audit_install(db))
+		goto fail;
 	*out = db;
 	return 0;
 fail:
@@ -432,6 +445,9 @@ int db_migrate(struct db *db, int *applied)
 		*applied = 0;
 	if ((rc = db_schema_version(db, &cur)))
 		return rc;
+	/* the audit triggers follow the schema: off while it changes */
+	if ((rc = audit_drop(db)))
+		return rc;
 	for (size_t i = 0; i < assets_count; i++) {
 		long long v;
 		struct db_stmt *st;
@@ -465,6 +481,8 @@ int db_migrate(struct db *db, int *applied)
 	}
 	if (applied)
 		*applied = done;
+	if ((rc = audit_install(db)))
+		return rc;
 	return db->fts ? fts_check_dictionary(db) : 0;
 }
 
@@ -493,6 +511,9 @@ int db_bulk_mode(struct db *db, bool on)
 	if (!ok)
 		return ERR_CONFLICT; /* WAL cannot be left while others read */
 	/* back to FULL, as db_open sets it (durable commits), not NORMAL */
+	/* a bulk load is recorded as one event by its caller, not row by row */
+	if ((rc = on ? audit_drop(db) : audit_install(db)))
+		return rc;
 	return db_exec(db, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL");
 }
 
@@ -669,8 +690,305 @@ struct db *db_pool_get(struct db_pool *p)
 void db_pool_put(struct db_pool *p, struct db *db)
 {
 	db_rollback(db); /* a request that failed mid-transaction leaves nothing */
+	db_set_actor(db, 0, NULL, NULL);
 	pthread_mutex_lock(&p->mu);
 	p->free[p->nfree++] = db;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- the audit trail ----
+ *
+ * Every change to a record is appended to audit_log (migration 0014) by
+ * TEMP triggers this connection generates from the schema when it opens
+ * (and again after a migration): AFTER INSERT / UPDATE / DELETE on every
+ * table but the ones below, recording the row before and after as JSON,
+ * the actor the connection was given (db_set_actor), the time, and a hash
+ * chained to the previous row. Generating them from the schema means a new
+ * table is audited without anyone remembering to. The DDL is built from
+ * table and column names read from the schema itself, never from input. */
+
+/* not audited: the log itself, bookkeeping, derived data and the search
+ * index; login failures and the short-lived token between password and
+ * TOTP code are recorded as events by the login handler */
+static const char *const audit_skip_tables[] = {
+	"audit_log", "schema_migrations", "meta", "item_counts", "login_failures", "login_pending", NULL,
+};
+/* derived or noisy columns left out of the JSON (views: the counter the
+ * view flusher bumps; body_text, body_html: derived from body_md) */
+static const char *const audit_skip_cols[] = { "views", "body_text", "body_html", NULL };
+/* secrets: recorded as a fingerprint, so a change shows but not the value */
+static const char *const audit_secret_cols[] = {
+	"password_hash", "token_hash", "csrf", "totp_secret", "tracking_code", "check_digits", "submit_token", NULL,
+};
+
+static bool in_list(const char *const *l, const char *s)
+{
+	for (; *l; l++)
+		if (strcmp(*l, s) == 0)
+			return true;
+	return false;
+}
+
+int db_audit_enable(struct db *db, bool on)
+{
+	return on ? audit_install(db) : audit_drop(db);
+}
+
+void db_set_actor(struct db *db, long long user_id, const char *name, const char *ip)
+{
+	db->actor_id = user_id;
+	snprintf(db->actor_name, sizeof(db->actor_name), "%s", name ? name : "");
+	snprintf(db->actor_ip, sizeof(db->actor_ip), "%s", ip ? ip : "");
+}
+
+static void fn_actor_id(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	struct db *db = sqlite3_user_data(c);
+
+	(void)n;
+	(void)v;
+	if (db->actor_id > 0)
+		sqlite3_result_int64(c, db->actor_id);
+	else
+		sqlite3_result_null(c);
+}
+
+static void fn_actor_name(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	struct db *db = sqlite3_user_data(c);
+
+	(void)n;
+	(void)v;
+	sqlite3_result_text(c, db->actor_name, -1, SQLITE_TRANSIENT);
+}
+
+static void fn_actor_ip(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	struct db *db = sqlite3_user_data(c);
+
+	(void)n;
+	(void)v;
+	sqlite3_result_text(c, db->actor_ip, -1, SQLITE_TRANSIENT);
+}
+
+/* gk_audit_hash(a, b, ...): hex SHA-256 over the arguments, each as a type
+ * tag, its length and its bytes, so ("ab", "c") and ("a", "bc") differ and
+ * NULL differs from "". The same function verifies the chain. */
+static void fn_audit_hash(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	crypto_hash_sha256_state h;
+	unsigned char out[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+	crypto_hash_sha256_init(&h);
+	for (int i = 0; i < n; i++) {
+		unsigned char tag[9];
+		unsigned long long len;
+		const unsigned char *p;
+
+		if (sqlite3_value_type(v[i]) == SQLITE_NULL) {
+			tag[0] = 'N';
+			crypto_hash_sha256_update(&h, tag, 1);
+			continue;
+		}
+		p = sqlite3_value_text(v[i]);
+		len = (unsigned long long)sqlite3_value_bytes(v[i]);
+		tag[0] = 'T';
+		for (int k = 0; k < 8; k++)
+			tag[1 + k] = (unsigned char)(len >> (8 * k));
+		crypto_hash_sha256_update(&h, tag, sizeof(tag));
+		if (len)
+			crypto_hash_sha256_update(&h, p, len);
+	}
+	crypto_hash_sha256_final(&h, out);
+	sodium_bin2hex(hex, sizeof(hex), out, sizeof(out));
+	sqlite3_result_text(c, hex, -1, SQLITE_TRANSIENT);
+}
+
+static int audit_functions(struct db *db)
+{
+	const int f = SQLITE_UTF8;
+
+	if (sqlite3_create_function(db->h, "gk_actor_id", 0, f, db, fn_actor_id, NULL, NULL) ||
+	    sqlite3_create_function(db->h, "gk_actor_name", 0, f, db, fn_actor_name, NULL, NULL) ||
+	    sqlite3_create_function(db->h, "gk_actor_ip", 0, f, db, fn_actor_ip, NULL, NULL) ||
+	    sqlite3_create_function(db->h, "gk_audit_hash", -1, f | SQLITE_DETERMINISTIC, NULL, fn_audit_hash, NULL,
+				    NULL))
+		return sql_err(db, "audit functions");
+	return 0;
+}
+
+static int audit_drop(struct db *db)
+{
+	for (;;) {
+		sqlite3_stmt *st;
+		char sql[128];
+		int rc;
+
+		if (sqlite3_prepare_v2(db->h, "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' "
+					      "AND name LIKE 'gk\\_audit\\_%' ESCAPE '\\' LIMIT 1",
+				       -1, &st, NULL) != SQLITE_OK)
+			return sql_err(db, "audit triggers");
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return 0;
+		}
+		snprintf(sql, sizeof(sql), "DROP TRIGGER temp.\"%.80s\"", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if ((rc = db_exec(db, sql)))
+			return rc;
+	}
+}
+
+/* The JSON object of the audited columns of row X (NEW or OLD), in chunks
+ * of 50 columns merged with json_patch: SQLite functions take at most 127
+ * arguments. */
+static int audit_json(struct buf *b, const char *x, char cols[][64], const bool *secret, int ncols)
+{
+	int chunks = 0;
+
+	for (int i = 0; i < ncols; i += 50)
+		chunks++;
+	for (int k = 1; k < chunks; k++)
+		buf_puts(b, "json_patch(");
+	for (int i = 0; i < ncols; i++) {
+		if (i % 50 == 0)
+			buf_puts(b, "json_object(");
+		else
+			buf_puts(b, ", ");
+		if (secret[i])
+			buf_printf(b, "'%s', CASE WHEN %s.\"%s\" IS NULL THEN NULL ELSE 'sha256:' || substr(gk_audit_hash(%s.\"%s\"), 1, 12) END",
+				   cols[i], x, cols[i], x, cols[i]);
+		else
+			buf_printf(b, "'%s', %s.\"%s\"", cols[i], x, cols[i]);
+		if (i % 50 == 49 || i == ncols - 1) {
+			buf_puts(b, ")");
+			if (i >= 50)
+				buf_puts(b, ")");
+		}
+	}
+	if (ncols == 0)
+		buf_puts(b, "json_object()");
+	return b->err;
+}
+
+/* One trigger: action is insert, update or delete. */
+static int audit_trigger(struct db *db, const char *t, const char *action, char cols[][64], const bool *secret,
+			 int ncols, bool has_org, bool is_orgs)
+{
+	struct arena a;
+	struct buf b;
+	const char *x = strcmp(action, "delete") == 0 ? "OLD" : "NEW";
+	int rc;
+
+	arena_init(&a, 0);
+	buf_init(&b, &a, 1 << 20);
+	buf_printf(&b, "CREATE TEMP TRIGGER \"gk_audit_%s_%c\" AFTER %s", t, action[0],
+		   action[0] == 'i' ? "INSERT" : action[0] == 'u' ? "UPDATE" : "DELETE");
+	if (action[0] == 'u') {
+		buf_puts(&b, " OF ");
+		for (int i = 0; i < ncols; i++)
+			buf_printf(&b, "%s\"%s\"", i ? ", " : "", cols[i]);
+	}
+	buf_printf(&b, " ON main.\"%s\"", t);
+	if (action[0] == 'u') {
+		buf_puts(&b, " WHEN ");
+		for (int i = 0; i < ncols; i++)
+			buf_printf(&b, "%sOLD.\"%s\" IS NOT NEW.\"%s\"", i ? " OR " : "", cols[i], cols[i]);
+	}
+	buf_puts(&b, " BEGIN INSERT INTO audit_log (at, org_id, user_id, username, ip, action, tbl, row_id, "
+		     "before, after, hash) SELECT at, org, gk_actor_id(), gk_actor_name(), gk_actor_ip(), ");
+	buf_printf(&b, "'%s', '%s', rid, bef, aft, gk_audit_hash((SELECT hash FROM main.audit_log ORDER BY id DESC "
+		       "LIMIT 1), at, org, gk_actor_id(), gk_actor_name(), gk_actor_ip(), '%s', '%s', rid, bef, aft) "
+		       "FROM (SELECT strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now') AS at, ",
+		   action, t, action, t);
+	if (has_org)
+		buf_printf(&b, "%s.org_id AS org, ", x);
+	else if (is_orgs)
+		buf_printf(&b, "%s.id AS org, ", x);
+	else
+		buf_puts(&b, "NULL AS org, ");
+	buf_printf(&b, "%s.rowid AS rid, ", x);
+	if (action[0] == 'i')
+		buf_puts(&b, "NULL");
+	else
+		audit_json(&b, "OLD", cols, secret, ncols);
+	buf_puts(&b, " AS bef, ");
+	if (action[0] == 'd')
+		buf_puts(&b, "NULL");
+	else
+		audit_json(&b, "NEW", cols, secret, ncols);
+	buf_puts(&b, " AS aft); END");
+	rc = b.err ? b.err : db_exec(db, buf_cstr(&b));
+	arena_release(&a);
+	return rc;
+}
+
+static int audit_table(struct db *db, const char *t)
+{
+	char cols[128][64];
+	bool secret[128];
+	bool has_org = false;
+	int n = 0, rc;
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT name FROM pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db, "audit columns");
+	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 128) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+
+		if (strcmp(c, "org_id") == 0)
+			has_org = true;
+		if (in_list(audit_skip_cols, c) || strlen(c) >= sizeof(cols[0]))
+			continue;
+		secret[n] = in_list(audit_secret_cols, c);
+		snprintf(cols[n++], sizeof(cols[0]), "%s", c);
+	}
+	sqlite3_finalize(st);
+	if ((rc = audit_trigger(db, t, "insert", cols, secret, n, has_org, strcmp(t, "orgs") == 0)) ||
+	    (rc = audit_trigger(db, t, "update", cols, secret, n, has_org, strcmp(t, "orgs") == 0)) ||
+	    (rc = audit_trigger(db, t, "delete", cols, secret, n, has_org, strcmp(t, "orgs") == 0)))
+		return rc;
+	return 0;
+}
+
+/* (Re)create the triggers of every audited table; nothing when the schema
+ * has no audit_log yet (before migration 0014) or the connection is
+ * read-only. */
+static int audit_install(struct db *db)
+{
+	sqlite3_stmt *st;
+	char (*tables)[64];
+	int n = 0, rc = 0;
+
+	if (db->readonly)
+		return 0;
+	if ((rc = audit_drop(db)))
+		return rc;
+	/* tables, without virtual tables and their shadow tables */
+	if (sqlite3_prepare_v2(db->h,
+			       "SELECT t.name FROM main.sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' "
+			       "AND t.sql NOT LIKE 'CREATE VIRTUAL%' AND NOT EXISTS (SELECT 1 FROM main.sqlite_master v "
+			       "WHERE v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL%' AND t.name LIKE v.name || '\\_%' ESCAPE '\\') "
+			       "AND EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'audit_log') "
+			       "ORDER BY t.name",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_err(db, "audit tables");
+	if (!(tables = calloc(256, sizeof(*tables)))) {
+		sqlite3_finalize(st);
+		return ERR_NOMEM;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW && n < 256) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		if (!in_list(audit_skip_tables, t) && strlen(t) < sizeof(tables[0]) - 8)
+			snprintf(tables[n++], sizeof(tables[0]), "%s", t);
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < n && !rc; i++)
+		rc = audit_table(db, tables[i]);
+	free(tables);
+	return rc;
 }

@@ -15,7 +15,8 @@
 	"i.id, i.org_id, i.category_id, c.name, i.index_no, i.title, i.doc_no, i.publisher, " \
 	"i.written_on, i.published_on, i.topic, i.genre, i.validity, i.validity_on, i.summary, " \
 	"i.body_md, i.body_text, i.status, i.views, i.version, COALESCE(i.created_by, 0), "     \
-	"i.created_at, i.updated_at, i.body_html"
+	"i.created_at, i.updated_at, i.body_html, i.review_level, COALESCE(i.submitted_by, 0), "  \
+	"COALESCE(i.corrects_id, 0), i.corrected_on, c.review_levels"
 
 static const char sql_item_insert[] =
 	"INSERT INTO items (org_id, category_id, index_no, title, doc_no, publisher, written_on, published_on, "
@@ -75,6 +76,11 @@ static void item_read(struct db_stmt *st, struct arena *a, struct item *it)
 	it->created_at = db_col_dup(st, 21, a);
 	it->updated_at = db_col_dup(st, 22, a);
 	it->body_html = db_col_dup(st, 23, a);
+	it->review_level = (int)db_col_int(st, 24);
+	it->submitted_by = db_col_int(st, 25);
+	it->corrects_id = db_col_int(st, 26);
+	it->corrected_on = db_col_dup(st, 27, a);
+	it->review_levels = (int)db_col_int(st, 28);
 }
 
 int store_item_insert(struct db *db, struct item *it)

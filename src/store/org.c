@@ -137,12 +137,15 @@ static const char sql_cat_insert[] =
 	"INSERT INTO categories (org_id, parent_id, name, article, sort) VALUES ($1, $2, $3, $4, $5) RETURNING id";
 static const char sql_cat_list[] =
 	"SELECT c.id, c.org_id, COALESCE(c.parent_id, 0), c.name, c.article, c.sort, "
-	"(SELECT COALESCE(SUM(n), 0) FROM item_counts k WHERE k.org_id = c.org_id AND k.category_id = c.id) "
+	"(SELECT COALESCE(SUM(n), 0) FROM item_counts k WHERE k.org_id = c.org_id AND k.category_id = c.id), "
+	"c.review_levels "
 	"FROM categories c WHERE c.org_id = $1 ORDER BY c.sort, c.id";
 static const char sql_cat_by_name[] =
-	"SELECT id, org_id, COALESCE(parent_id, 0), name, article, sort, 0 FROM categories WHERE org_id = $1 AND name = $2";
+	"SELECT id, org_id, COALESCE(parent_id, 0), name, article, sort, 0, review_levels FROM categories "
+	"WHERE org_id = $1 AND name = $2";
 static const char sql_cat_by_id[] =
-	"SELECT id, org_id, COALESCE(parent_id, 0), name, article, sort, 0 FROM categories WHERE org_id = $1 AND id = $2";
+	"SELECT id, org_id, COALESCE(parent_id, 0), name, article, sort, 0, review_levels FROM categories "
+	"WHERE org_id = $1 AND id = $2";
 
 static void cat_read(struct db_stmt *st, struct arena *a, struct category *c)
 {
@@ -153,6 +156,7 @@ static void cat_read(struct db_stmt *st, struct arena *a, struct category *c)
 	c->article = db_col_dup(st, 4, a);
 	c->sort = (int)db_col_int(st, 5);
 	c->published = db_col_int(st, 6);
+	c->review_levels = (int)db_col_int(st, 7);
 }
 
 int store_category_insert(struct db *db, struct category *c)

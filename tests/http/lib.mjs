@@ -106,13 +106,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Start `gongkai serve` on a free port and wait until GET / answers.
  * Returns a server object: { base, port, proc, stderr(), fetch(), get(), stop() }.
+ * args: more `serve` options, e.g. ['--search-limit', '0'].
  */
-export async function startServer(env, { threads } = {}) {
+export async function startServer(env, { threads, args: extra = [] } = {}) {
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const args = ['--db', env.db, 'serve', '--listen', `127.0.0.1:${port}`, '--files', env.files];
     if (threads) args.push('--threads', String(threads));
+    args.push(...extra);
     const proc = spawn(BIN, args, { cwd: ROOT, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -194,6 +196,24 @@ class Server {
         res.on('error', reject);
       });
       req.on('error', (e) => reject(new Error(`${method} ${p.slice(0, 100)} failed: ${e.message}\n--- server stderr ---\n${tail(this.stderr())}`)));
+      if (body !== undefined) req.end(body); else req.end();
+    });
+  }
+
+  /**
+   * A request from another loopback address (127.0.0.2 … 127.255.255.254 all
+   * reach the server), so per-address limits can be tested apart from the
+   * rest of a test file: { status, headers, text }.
+   */
+  from(localAddress, method, p, { headers = {}, body } = {}) {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: this.port, localAddress, method, path: p, headers, agent: false }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', (e) => reject(new Error(`${method} ${p.slice(0, 100)} from ${localAddress} failed: ${e.message}\n--- server stderr ---\n${tail(this.stderr())}`)));
       if (body !== undefined) req.end(body); else req.end();
     });
   }

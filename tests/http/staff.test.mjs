@@ -75,11 +75,26 @@ function parseEdit(html, r) {
   return { r, html, status, indexNo, version, attachments, notice: notice && textOf(notice), error: error && textOf(error) };
 }
 
-async function act(c, id, action) {
-  return c.post(`${ADMIN_ITEMS}/${id}/action`, { action });
+async function act(c, id, action, comment) {
+  // withdrawing and returning need a reason (先审后发)
+  const reason = comment ?? (action === 'withdraw' || action === 'return' ? '测试：内容需调整' : undefined);
+  return c.post(`${ADMIN_ITEMS}/${id}/action`, reason ? { action, comment: reason } : { action });
 }
 
+/** 先审后发: submit for review (when not already pending), then approve. */
 async function publishOk(c, id) {
+  const before = await edit(c, id);
+  if (before.status !== '待审核') {
+    const s = await act(c, id, 'submit');
+    assert.equal(s.status, 200, `submit ${id}: ${s.status} ${errorText(s.text)}`);
+  }
+  // the safety check lists attachments it cannot read (these test PDFs
+  // have no text layer): a reviewer looks and clears each with a reason
+  const page = await c.get(`${ADMIN_ITEMS}/${id}`);
+  for (const m of page.text.matchAll(/name="finding" value="(\d+)"/g)) {
+    const done = await c.post(`${ADMIN_ITEMS}/${id}/action`, { action: 'clear', finding: m[1], comment: '测试附件，已人工核对，无个人信息' });
+    assert.equal(done.status, 200, `clear finding ${m[1]}: ${errorText(done.text)}`);
+  }
   const r = await act(c, id, 'publish');
   assert.equal(r.status, 200, `publish ${id}: ${r.status} ${errorText(r.text)}`);
   const e = parseEdit(r.text, r);
@@ -368,6 +383,7 @@ describe('索引号 allocation', () => {
   test('10 drafts published concurrently get 10 distinct, gap-free serials', async () => {
     const ids = [];
     for (let i = 0; i < 10; i++) ids.push(await createOk(admin, { title: uniqueTitle('并发') }));
+    for (const i of ids) assert.equal((await act(admin, i, 'submit')).status, 200);
     const results = await Promise.all(ids.map((i) => act(admin, i, 'publish')));
     const failures = results.map((r, i) => [ids[i], r.status, errorText(r.text)]).filter(([, s]) => s !== 200);
     assert.deepEqual(failures, [], 'every concurrent publish succeeds');
@@ -505,6 +521,20 @@ describe('attachments', () => {
     assert.equal(wrong.status, 404);
   });
 
+  // a published item is not changed in place (先审后发): the upload tests
+  // below work on a draft of their own
+  let draft;
+  async function draftItem() {
+    if (!draft) draft = await createOk(admin, { title: uniqueTitle('附件草稿') });
+    return draft;
+  }
+
+  test('a published item takes no new attachment: 409, corrected through a correction draft', async () => {
+    const r = await upload(admin, id, pdfBytes('late'), '补充.pdf', 'application/pdf');
+    assert.equal(r.status, 409);
+    assert.match(errorText(r.text), /更正/);
+  });
+
   const bad = [
     ['an ELF binary named x.pdf', Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(120, 0)]), 'x.pdf'],
     ['a text file named x.pdf', Buffer.from('这不是 PDF，只是一段文字。\n'.repeat(10)), 'x.pdf'],
@@ -516,28 +546,28 @@ describe('attachments', () => {
   for (const [what, bytes, name] of bad) {
     test(`${what} → 400 with a Chinese message, not stored`, async () => {
       const filesBefore = storedFiles();
-      const n = (await edit(admin, id)).attachments.length;
-      const r = await upload(admin, id, bytes, name);
+      const n = (await edit(admin, await draftItem())).attachments.length;
+      const r = await upload(admin, await draftItem(), bytes, name);
       assert.equal(r.status, 400, `upload ${name}: ${r.status}`);
       assert.match(errorText(r.text), /附件|文件|类型|扩展名/, `a Chinese message about the file: ${errorText(r.text)}`);
-      assert.equal((await edit(admin, id)).attachments.length, n, 'not listed');
+      assert.equal((await edit(admin, await draftItem())).attachments.length, n, 'not listed');
       assert.deepEqual(storedFiles(), filesBefore, 'no file stored');
       assert.deepEqual(tmpFiles(), [], 'no temporary upload left behind');
     });
   }
 
   test('an empty upload or a missing file field → 400', async () => {
-    const r = await upload(admin, id, Buffer.alloc(0), 'empty.pdf');
+    const r = await upload(admin, await draftItem(), Buffer.alloc(0), 'empty.pdf');
     assert.equal(r.status, 400);
     assert.match(errorText(r.text), /文件/, `message: ${errorText(r.text)}`);
     const fd = new FormData();
     fd.append('other', 'x');
-    const r2 = await admin.postMultipart(`${ADMIN_ITEMS}/${id}/files`, fd);
+    const r2 = await admin.postMultipart(`${ADMIN_ITEMS}/${await draftItem()}/files`, fd);
     assert.equal(r2.status, 400);
   });
 
   test('a path in the file name keeps only its last component', async () => {
-    const r = await upload(admin, id, pdfBytes('path'), '../../etc/附件二.pdf', 'application/pdf');
+    const r = await upload(admin, await draftItem(), pdfBytes('path'), '../../etc/附件二.pdf', 'application/pdf');
     assert.equal(r.status, 200, errorText(r.text));
     const names = parseEdit(r.text).attachments.map((a) => a.filename);
     assert.ok(names.includes('附件二.pdf'), `stored names: ${names.join(', ')}`);
@@ -546,7 +576,7 @@ describe('attachments', () => {
   test('upload without csrf → 403', async () => {
     const fd = new FormData();
     fd.append('file', new Blob([pdf]), 'y.pdf');
-    const r = await admin.postMultipart(`${ADMIN_ITEMS}/${id}/files`, fd, { csrf: null });
+    const r = await admin.postMultipart(`${ADMIN_ITEMS}/${await draftItem()}/files`, fd, { csrf: null });
     assert.equal(r.status, 403);
   });
 });

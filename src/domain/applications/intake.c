@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "domain/applications/taxonomy.h"
+#include "domain/safety/scan.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -570,134 +571,45 @@ bool app_check_digits(const char *phone, char out[5])
 
 /* ---- masks ---- */
 
-/* Room for s with every character replaced by up to 4 bytes, plus extra. */
-static struct buf mask_buf(struct arena *a, const char *s, size_t extra)
-{
-	struct buf b;
-
-	buf_init(&b, a, 4 * strlen(s) + extra + 1);
-	return b;
-}
-
-static void put_cp(struct buf *b, uint32_t c)
-{
-	char tmp[4];
-
-	buf_append(b, tmp, utf8_put(tmp, c));
-}
-
-static const char *mask_done(struct buf *b)
-{
-	const char *s;
-
-	s = buf_cstr(b);
-	return b->err ? NULL : s;
-}
-
-/* Number of characters (code points, an invalid byte counting as one). */
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-
-	for (const char *cur = s, *end = s + strlen(s); cur < end; n++)
-		(void)utf8_next(&cur, end);
-	return n;
-}
-
-/* Keep the first `head` and last `tail` characters, '*' for the rest. */
-static const char *mask_keep(struct arena *a, const char *s, size_t head, size_t tail)
-{
-	size_t n = chars(s), i = 0;
-	struct buf b = mask_buf(a, s, 0);
-
-	for (const char *cur = s, *end = s + strlen(s); cur < end; i++) {
-		uint32_t c = utf8_next(&cur, end);
-
-		if (i < head || i >= n - tail)
-			put_cp(&b, c);
-		else
-			buf_putc(&b, '*');
-	}
-	return mask_done(&b);
-}
-
+/* One implementation of each mask: domain/safety/scan.c. */
 const char *app_mask_id(struct arena *a, const char *s)
 {
-	size_t n;
-
-	if (!s || !*s)
-		return "";
-	n = chars(s);
-	if (n >= 6)
-		return mask_keep(a, s, 3, 2);
-	return mask_keep(a, s, n >= 3 ? 1 : 0, 0); /* too short to show 5 */
+	return safety_mask_id_number(a, s);
 }
 
-/* Digits masked by their index among the digits; other characters
- * (+, -, spaces) kept where they are. */
 const char *app_mask_phone(struct arena *a, const char *s)
 {
-	size_t digits = 0, i = 0, head, tail;
-	struct buf b;
-
-	if (!s || !*s)
-		return "";
-	for (const char *p = s; *p; p++)
-		digits += is_digit(*p);
-	/* 3 + 4 kept needs at least 11 digits (a mobile number) to hide enough */
-	head = digits >= 11 ? 3 : 0;
-	tail = digits >= 11 ? 4 : digits >= 2 ? 2 : 0;
-	b = mask_buf(a, s, 0);
-	for (const char *cur = s, *end = s + strlen(s); cur < end;) {
-		uint32_t c = utf8_next(&cur, end);
-
-		if (c >= '0' && c <= '9') {
-			buf_putc(&b, i < head || i >= digits - tail ? (char)c : '*');
-			i++;
-		} else {
-			put_cp(&b, c);
-		}
-	}
-	return mask_done(&b);
+	return safety_mask_mobile(a, s);
 }
 
 const char *app_mask_email(struct arena *a, const char *s)
 {
 	const char *at, *cur, *end;
 	struct buf b;
+	char tmp[4];
 
 	if (!s || !*s)
 		return "";
 	at = strrchr(s, '@');
 	end = at ? at : s + strlen(s);
-	b = mask_buf(a, s, 4);
+	buf_init(&b, a, 4 * strlen(s) + 5);
 	cur = s;
 	if (cur < end)
-		put_cp(&b, utf8_next(&cur, end));
+		buf_append(&b, tmp, utf8_put(tmp, utf8_next(&cur, end)));
 	buf_puts(&b, "***");
 	if (at) /* the domain as it is, re-encoded so invalid bytes do not pass */
 		for (cur = at, end = s + strlen(s); cur < end;)
-			put_cp(&b, utf8_next(&cur, end));
-	return mask_done(&b);
+			buf_append(&b, tmp, utf8_put(tmp, utf8_next(&cur, end)));
+	cur = buf_cstr(&b);
+	return b.err ? NULL : cur;
 }
 
 const char *app_mask_address(struct arena *a, const char *s)
 {
-	struct buf b;
-	size_t i = 0;
-
-	if (!s || !*s)
-		return "";
-	b = mask_buf(a, s, 4);
-	for (const char *cur = s, *end = s + strlen(s); cur < end && i < 6; i++)
-		put_cp(&b, utf8_next(&cur, end));
-	buf_puts(&b, "***");
-	return mask_done(&b);
+	return safety_mask_address(a, s);
 }
 
 const char *app_mask_name(struct arena *a, const char *s)
 {
-	if (!s || !*s)
-		return "";
-	return mask_keep(a, s, 1, 0);
+	return safety_mask_name(a, s);
 }

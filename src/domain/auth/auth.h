@@ -21,9 +21,14 @@ int auth_random_token(struct arena *a, size_t nbytes, const char **out);
 int auth_random_password(struct arena *a, const char **out);
 /* SHA-256 of s, hex-encoded (arena memory): how session tokens are stored. */
 int auth_token_hash(struct arena *a, const char *s, const char **out);
-/* Password policy: at least 10 characters and not only digits. Returns a
- * Chinese message for a weak password, NULL when acceptable. */
+/* Password policy: at least 10 characters, not only digits, not one
+ * character repeated, not one of a short built-in list of the most common
+ * passwords. Returns a Chinese message for a weak password, NULL when
+ * acceptable. */
 const char *auth_password_weak(const char *pw);
+/* The same, and not the account's username (ignoring case): for every path
+ * that sets a password for a known account. */
+const char *auth_password_weak_for(const char *pw, const char *username);
 
 /* Login lockout: how long an account name or a client address with this
  * many failed logins in the last hour (AUTH_LOCKOUT_WINDOW) must wait after
@@ -37,17 +42,48 @@ long auth_lockout_seconds(int failures);
  * failure: the longer of the two. */
 long auth_lockout_wait(int user_failures, long user_since_last, int ip_failures, long ip_since_last);
 
-/* What a staff member wants to do in an org. */
+/* What a staff member wants to do in an org. Which roles grant what is
+ * one table in auth.c (auth_role_perms), shown to administrators on the
+ * users page:
+ *
+ *                       READ EDIT PUBLISH ADMIN CASES AUDIT
+ *   sysadmin 系统管理员    every permission in every org
+ *   orgadmin 机构管理员     x    x     x      x     x     x
+ *   editor   信息员        x    x
+ *   reviewer 审核员        x          x
+ *   handler  承办人        x                      x(1)
+ *   viewer   领导/只读     x
+ *
+ * (1) a 承办人 acts only on the applications and 政民互动 cases assigned
+ *     to them (auth_can_case); a 机构管理员 on every case of the org. */
 enum perm {
-	PERM_READ,     /* see the org's staff pages and drafts */
-	PERM_EDIT,     /* create and edit items, upload attachments */
-	PERM_PUBLISH,  /* publish and withdraw */
-	PERM_ADMIN,    /* org settings such as the 指南 */
-	PERM_CASES,    /* handle disclosure applications and see applicants'
-			* personal data unmasked (orgadmin, handler) */
+	PERM_READ,     /* see the org's staff pages and drafts (personal data masked) */
+	PERM_EDIT,     /* draft and edit items, upload attachments, submit for review */
+	PERM_PUBLISH,  /* review: approve (publish), return, withdraw, clear scanner findings */
+	PERM_ADMIN,    /* org settings, categories, 指南, users and roles, annual report */
+	PERM_CASES,    /* handle applications, 政民互动 and the registers; see applicants'
+			* personal data unmasked */
+	PERM_AUDIT,    /* read the audit trail */
 };
+#define PERM_COUNT 6
+
+/* The roles, in display order: code and Chinese name. */
+struct auth_role {
+	const char *code;
+	const char *name;
+	unsigned perms;  /* bit (1u << enum perm) */
+};
+extern const struct auth_role auth_roles[];
+extern const size_t auth_roles_count;
+/* The Chinese name of a role code, or NULL for an unknown code. */
+const char *auth_role_name(const char *code);
+
 /* The one permission check: may user_id do perm in org_id? A system
  * administrator (sysadmin in the platform org) may do everything. */
 int auth_can(struct db *db, long long user_id, long long org_id, enum perm p, bool *out);
+/* May user_id act on a case (application or 政民互动) of org_id assigned to
+ * assignee_id (0: not assigned)? PERM_CASES through a role other than
+ * 承办人, or 承办人 and assignee_id == user_id. */
+int auth_can_case(struct db *db, long long user_id, long long org_id, long long assignee_id, bool *out);
 
 #endif

@@ -280,7 +280,7 @@ int channel_stats_year(struct db *db, struct arena *a, long long org_id, int yea
 		while (at < nf && figs[at].channel_id == chs[i].id)
 			at++;
 		if ((rc = channel_grid_metrics(db, a, &chs[i], &order, &norder)) ||
-		    (rc = year_build(a, &chs[i], year, order, norder, figs + from, at - from, &ys[i])))
+		    (rc = year_build(a, &chs[i], year, order, norder, nf ? figs + from : NULL, at - from, &ys[i])))
 			return rc;
 	}
 	if (at != nf)

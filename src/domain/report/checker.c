@@ -39,6 +39,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "core/xml.h"
 #include "core/banned.h"
 
 enum {
@@ -1636,25 +1637,11 @@ int report_check_text(struct arena *a, const char *text, size_t len, int year_hi
 struct xw {
 	struct arena *a;
 	struct buf out;
-	const char *start, *end;
-	struct str *stk;        /* open elements */
-	size_t depth, cap;
 	size_t skip;            /* depth of mc:Fallback being skipped, 0 none */
 	int in_t, in_r, tbl;
 	int cells, span;        /* of the current row and cell of the outer table */
 	bool gap;               /* a paragraph ended in this cell: a space before more text */
-	const char *msg;
 };
-
-static int xml_fail(struct xw *w, const char *at_p, const char *what)
-{
-	size_t line = 1;
-
-	for (const char *p = w->start; p < at_p && p < w->end; p++)
-		line += *p == '\n';
-	w->msg = arena_printf(w->a, "DOCX 文件的正文（word/document.xml）不是格式正确的 XML：第 %zu 行%s。", line, what);
-	return w->msg ? ERR_INVALID : ERR_NOMEM;
-}
 
 static bool in_cell(const struct xw *w)
 {
@@ -1676,108 +1663,19 @@ static void emit_cp(struct xw *w, uint32_t c)
 	buf_append(&w->out, u, utf8_put(u, c));
 }
 
-/* Text between tags, entities decoded when ents. */
-static void emit_text(struct xw *w, const char *p, const char *e, bool ents)
-{
-	while (p < e) {
-		uint32_t c;
-
-		if (ents && *p == '&') {
-			const char *semi = memchr(p, ';', (size_t)(e - p) < 12 ? (size_t)(e - p) : 12);
-
-			if (semi) {
-				size_t n = (size_t)(semi - p - 1);
-				const char *name = p + 1;
-
-				c = 0;
-				if (n == 2 && !memcmp(name, "lt", 2))
-					c = '<';
-				else if (n == 2 && !memcmp(name, "gt", 2))
-					c = '>';
-				else if (n == 3 && !memcmp(name, "amp", 3))
-					c = '&';
-				else if (n == 4 && !memcmp(name, "quot", 4))
-					c = '"';
-				else if (n == 4 && !memcmp(name, "apos", 4))
-					c = '\'';
-				else if (n >= 2 && name[0] == '#') {
-					bool hex = name[1] == 'x' || name[1] == 'X';
-					uint32_t v = 0;
-					size_t i = hex ? 2 : 1;
-					bool ok = i < n;
-
-					for (; i < n && ok; i++) {
-						int dv = is_digit((unsigned char)name[i]) ? name[i] - '0' :
-							 hex && name[i] >= 'a' && name[i] <= 'f' ? name[i] - 'a' + 10 :
-							 hex && name[i] >= 'A' && name[i] <= 'F' ? name[i] - 'A' + 10 : -1;
-
-						if (dv < 0 || v > 0x10FFFF)
-							ok = false;
-						else
-							v = v * (hex ? 16 : 10) + (uint32_t)dv;
-					}
-					c = !ok ? 0 : (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) ? 0xFFFD : v;
-				}
-				if (c) {
-					emit_cp(w, c);
-					p = semi + 1;
-					continue;
-				}
-			}
-		}
-		emit_cp(w, utf8_next(&p, e));
-	}
-}
-
 static bool name_is(struct str name, const char *lit)
 {
 	return str_eq_c(name, lit);
 }
 
-/* The value of attribute attr in the tag's attribute text (a, e). */
-static bool attr_value(const char *a, const char *e, const char *attr, struct str *out)
+static int start_elem(void *ctx, struct str name, struct str attrs, size_t depth)
 {
-	size_t an = strlen(attr);
+	struct xw *w = ctx;
 
-	while (a < e) {
-		const char *nb, *q;
-		char quote;
-
-		while (a < e && (*a == ' ' || *a == '\t' || *a == '\r' || *a == '\n' || *a == '/'))
-			a++;
-		nb = a;
-		while (a < e && *a != '=' && *a != ' ' && *a != '\t' && *a != '\r' && *a != '\n')
-			a++;
-		if ((size_t)(a - nb) == 0)
-			return false;
-		while (a < e && *a != '=')
-			a++;
-		if (a >= e)
-			return false;
-		a++;
-		while (a < e && (*a == ' ' || *a == '\t' || *a == '\r' || *a == '\n'))
-			a++;
-		if (a >= e || (*a != '"' && *a != '\''))
-			return false;
-		quote = *a++;
-		if (!(q = memchr(a, quote, (size_t)(e - a))))
-			return false;
-		if ((size_t)(q - nb) > an && !memcmp(nb, attr, an) && (nb[an] == '=' || nb[an] == ' ')) {
-			out->p = a;
-			out->n = (size_t)(q - a);
-			return true;
-		}
-		a = q + 1;
-	}
-	return false;
-}
-
-static void start_elem(struct xw *w, struct str name, const char *attrs, const char *attrs_end)
-{
 	if (w->skip)
-		return;
+		return 0;
 	if (name_is(name, "mc:Fallback")) {
-		w->skip = w->depth; /* already pushed */
+		w->skip = depth;
 	} else if (name_is(name, "w:t")) {
 		w->in_t++;
 	} else if (name_is(name, "w:r")) {
@@ -1812,17 +1710,20 @@ static void start_elem(struct xw *w, struct str name, const char *attrs, const c
 		struct str v;
 		long long span;
 
-		if (attr_value(attrs, attrs_end, "w:val", &v) && !num_parse(v.p, v.n, 1, MAX_SPAN, &span))
+		if (xml_attr(attrs, "w:val", &v) && !num_parse(v.p, v.n, 1, MAX_SPAN, &span))
 			w->span = (int)span;
 	}
+	return w->out.err;
 }
 
-static void end_elem(struct xw *w, struct str name)
+static int end_elem(void *ctx, struct str name, size_t depth)
 {
+	struct xw *w = ctx;
+
 	if (w->skip) {
-		if (w->depth == w->skip)
+		if (depth == w->skip)
 			w->skip = 0;
-		return;
+		return 0;
 	}
 	if (name_is(name, "w:t")) {
 		w->in_t -= w->in_t > 0;
@@ -1843,162 +1744,48 @@ static void end_elem(struct xw *w, struct str name)
 	} else if (name_is(name, "w:tbl")) {
 		w->tbl -= w->tbl > 0;
 	}
+	return w->out.err;
 }
 
-static int push(struct xw *w, struct str name, const char *at_p)
+/* Text between tags, entities decoded unless CDATA. */
+static int text_elem(void *ctx, const char *p, const char *e, bool cdata)
 {
-	if (w->depth == XML_MAX_DEPTH)
-		return xml_fail(w, at_p, "嵌套层数过多");
-	if (w->depth == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 64;
-		struct str *stk = arena_alloc(w->a, cap * sizeof(*stk));
+	struct xw *w = ctx;
 
-		if (!stk)
-			return ERR_NOMEM;
-		if (w->depth)
-			memcpy(stk, w->stk, w->depth * sizeof(*stk));
-		w->stk = stk;
-		w->cap = cap;
-	}
-	w->stk[w->depth++] = name;
-	return 0;
-}
-
-static bool xml_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	if (w->in_t && !w->skip)
+		while (p < e)
+			emit_cp(w, xml_text_next(&p, e, !cdata));
+	return w->out.err;
 }
 
 static int docx_walk(struct arena *a, const char *xml, size_t n, const char **text, size_t *len,
 		     const char **msg)
 {
-	struct xw w = { .a = a, .start = xml, .end = xml + n };
-	const char *p = xml, *e = xml + n;
-	bool root = false;
+	struct xw w = { .a = a };
+	struct xml_handler h = { .ctx = &w, .start = start_elem, .end = end_elem, .text = text_elem };
+	struct xml_error xe;
 	int rc;
 
 	buf_init(&w.out, a, 2 * DOCX_MAX_XML);
-	while (p < e) {
-		const char *lt = memchr(p, '<', (size_t)(e - p)), *q;
-		struct str name;
-
-		if (!lt) {
-			if (w.in_t && !w.skip)
-				emit_text(&w, p, e, true);
-			break;
-		}
-		if (lt > p && w.in_t && !w.skip)
-			emit_text(&w, p, lt, true);
-		p = lt;
-		if ((size_t)(e - p) >= 4 && !memcmp(p, "<!--", 4)) {
-			if (!(q = memmem(p + 4, (size_t)(e - p - 4), "-->", 3))) {
-				rc = xml_fail(&w, p, "的注释没有结束");
-				goto fail;
-			}
-			p = q + 3;
-		} else if ((size_t)(e - p) >= 9 && !memcmp(p, "<![CDATA[", 9)) {
-			if (!(q = memmem(p + 9, (size_t)(e - p - 9), "]]>", 3))) {
-				rc = xml_fail(&w, p, "的 CDATA 没有结束");
-				goto fail;
-			}
-			if (w.in_t && !w.skip)
-				emit_text(&w, p + 9, q, false);
-			p = q + 3;
-		} else if ((size_t)(e - p) >= 2 && p[1] == '?') {
-			if (!(q = memmem(p + 2, (size_t)(e - p - 2), "?>", 2))) {
-				rc = xml_fail(&w, p, "的处理指令没有结束");
-				goto fail;
-			}
-			p = q + 2;
-		} else if ((size_t)(e - p) >= 2 && p[1] == '!') {
-			int br = 0;
-
-			for (q = p + 2; q < e && (*q != '>' || br > 0); q++)
-				br += *q == '[' ? 1 : *q == ']' ? -1 : 0;
-			if (q >= e) {
-				rc = xml_fail(&w, p, "的声明没有结束");
-				goto fail;
-			}
-			p = q + 1;
-		} else if ((size_t)(e - p) >= 2 && p[1] == '/') {
-			const char *nb = p + 2;
-
-			for (q = nb; q < e && !xml_space(*q) && *q != '>'; q++)
-				;
-			name = (struct str){ nb, (size_t)(q - nb) };
-			while (q < e && xml_space(*q))
-				q++;
-			if (q >= e || *q != '>' || !name.n) {
-				rc = xml_fail(&w, p, "的结束标签不完整");
-				goto fail;
-			}
-			if (!w.depth || !str_eq(w.stk[w.depth - 1], name)) {
-				rc = xml_fail(&w, p, "的结束标签与开始标签不配对");
-				goto fail;
-			}
-			end_elem(&w, name);
-			w.depth--;
-			p = q + 1;
-		} else {
-			const char *nb = p + 1, *ab;
-			char quote = 0;
-			bool self;
-
-			for (q = nb; q < e && !xml_space(*q) && *q != '>' && *q != '/'; q++)
-				;
-			name = (struct str){ nb, (size_t)(q - nb) };
-			if (!name.n) {
-				rc = xml_fail(&w, p, "有不完整的标签");
-				goto fail;
-			}
-			for (ab = q; q < e && (quote || *q != '>'); q++)
-				if (quote ? *q == quote : (*q == '"' || *q == '\''))
-					quote = quote ? 0 : *q;
-			if (q >= e) {
-				rc = xml_fail(&w, p, "的标签没有结束");
-				goto fail;
-			}
-			self = q[-1] == '/' && q - 1 >= ab;
-			if (!w.depth && root) {
-				rc = xml_fail(&w, p, "在根元素之后还有元素");
-				goto fail;
-			}
-			root = true;
-			if ((rc = push(&w, name, p)))
-				goto fail;
-			start_elem(&w, name, ab, self ? q - 1 : q);
-			if (self) {
-				end_elem(&w, name);
-				w.depth--;
-			}
-			p = q + 1;
-		}
-		if (w.out.err) {
-			rc = w.out.err;
-			goto fail;
-		}
+	rc = xml_walk(a, xml, n, XML_MAX_DEPTH, &h, &xe);
+	if (rc == ERR_INVALID && xe.no_root) {
+		*msg = "DOCX 文件的正文（word/document.xml）是空的或不是 XML。";
+		return rc;
 	}
-	if (!root) {
-		w.msg = "DOCX 文件的正文（word/document.xml）是空的或不是 XML。";
-		rc = ERR_INVALID;
-		goto fail;
+	if (rc == ERR_INVALID) {
+		*msg = arena_printf(a, "DOCX 文件的正文（word/document.xml）不是格式正确的 XML：第 %zu 行%s。", xe.line,
+				    xe.what);
+		return *msg ? ERR_INVALID : ERR_NOMEM;
 	}
-	if (w.depth) {
-		rc = xml_fail(&w, e, "：文件结束时仍有没有结束的元素");
-		goto fail;
-	}
-	if (w.out.err) {
+	if (!rc)
 		rc = w.out.err;
-		goto fail;
+	if (rc) {
+		*msg = rc == ERR_TOO_LARGE ? "DOCX 文件的正文过大。" : NULL;
+		return rc;
 	}
 	*text = buf_cstr(&w.out);
 	*len = w.out.n;
 	return 0;
-fail:
-	if (rc == ERR_TOO_LARGE && !w.msg)
-		w.msg = "DOCX 文件的正文过大。";
-	*msg = w.msg;
-	return rc;
 }
 
 int report_docx_text(struct arena *a, const char *bytes, size_t n, const char **text, size_t *len,

@@ -226,8 +226,8 @@ static void test_auth_can(void **state)
 	struct org health = { .slug = "tcwj", .name = "卫健委", .kind = "agency" };
 	struct user root = { .username = "root" }, ed = { .username = "editor" },
 		    rev = { .username = "reviewer" }, adm = { .username = "orgadmin" },
-		    view = { .username = "viewer" }, none = { .username = "nobody" };
-	struct user *all[] = { &root, &ed, &rev, &adm, &view, &none };
+		    view = { .username = "viewer" }, none = { .username = "nobody" }, hd = { .username = "handler" };
+	struct user *all[] = { &root, &ed, &rev, &adm, &view, &none, &hd };
 	const char *const sfx[] = { "", "-wal", "-shm" };
 	bool yes;
 
@@ -258,6 +258,7 @@ static void test_auth_can(void **state)
 	assert_int_equal(store_membership_add(db, edu.id, adm.id, "orgadmin"), 0);
 	assert_int_equal(store_membership_add(db, edu.id, view.id, "viewer"), 0);
 	assert_int_equal(store_membership_add(db, health.id, view.id, "editor"), 0);
+	assert_int_equal(store_membership_add(db, edu.id, hd.id, "handler"), 0);
 
 	static const struct {
 		int who;   /* index into all[] */
@@ -266,13 +267,19 @@ static void test_auth_can(void **state)
 		bool want;
 	} cases[] = {
 		{ 0, 0, PERM_READ, true },   { 0, 0, PERM_ADMIN, true },  { 0, 1, PERM_PUBLISH, true },
-		{ 1, 0, PERM_READ, true },   { 1, 0, PERM_EDIT, true },   { 1, 0, PERM_PUBLISH, true },
+		/* 信息员 drafts and submits, never publishes (先审后发) */
+		{ 1, 0, PERM_READ, true },   { 1, 0, PERM_EDIT, true },   { 1, 0, PERM_PUBLISH, false },
 		{ 1, 0, PERM_ADMIN, false }, { 1, 1, PERM_READ, false },  { 1, 1, PERM_EDIT, false },
-		{ 2, 0, PERM_EDIT, true },   { 2, 0, PERM_ADMIN, false },
+		{ 1, 0, PERM_CASES, false }, { 1, 0, PERM_AUDIT, false },
+		/* 审核员 reviews and publishes, does not draft */
+		{ 2, 0, PERM_EDIT, false },  { 2, 0, PERM_PUBLISH, true }, { 2, 0, PERM_ADMIN, false },
 		{ 3, 0, PERM_ADMIN, true },  { 3, 0, PERM_EDIT, true },   { 3, 1, PERM_ADMIN, false },
+		{ 3, 0, PERM_AUDIT, true },  { 3, 0, PERM_CASES, true },  { 3, 1, PERM_READ, false },
 		{ 4, 0, PERM_READ, true },   { 4, 0, PERM_EDIT, false },  { 4, 0, PERM_PUBLISH, false },
-		{ 4, 1, PERM_EDIT, true },   { 4, 1, PERM_ADMIN, false },
+		{ 4, 1, PERM_EDIT, true },   { 4, 1, PERM_ADMIN, false }, { 4, 0, PERM_CASES, false },
 		{ 5, 0, PERM_READ, false },  { 5, 1, PERM_READ, false },
+		{ 6, 0, PERM_CASES, true },  { 6, 0, PERM_EDIT, false },  { 6, 0, PERM_PUBLISH, false },
+		{ 6, 1, PERM_CASES, false },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		long long org = cases[i].org ? health.id : edu.id;
@@ -283,9 +290,27 @@ static void test_auth_can(void **state)
 			fail_msg("case %zu: %s perm %d in org %d: %d", i, all[cases[i].who]->username,
 				 (int)cases[i].p, cases[i].org, yes);
 	}
-	/* a sysadmin role held in an agency (not the platform) is not global */
+	/* a 承办人 acts only on the cases assigned to them; an 机构管理员 on all */
+	assert_int_equal(auth_can_case(db, hd.id, edu.id, hd.id, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(auth_can_case(db, hd.id, edu.id, 0, &yes), 0);
+	assert_false(yes);
+	assert_int_equal(auth_can_case(db, hd.id, edu.id, adm.id, &yes), 0);
+	assert_false(yes);
+	assert_int_equal(auth_can_case(db, adm.id, edu.id, hd.id, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(auth_can_case(db, adm.id, edu.id, 0, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(auth_can_case(db, ed.id, edu.id, ed.id, &yes), 0);
+	assert_false(yes);
+	assert_int_equal(auth_can_case(db, hd.id, health.id, hd.id, &yes), 0);
+	assert_false(yes);
+	/* a sysadmin role held in an agency (not the platform) is not global,
+	 * and grants nothing there either */
 	assert_int_equal(store_membership_add(db, edu.id, none.id, "sysadmin"), 0);
 	assert_int_equal(auth_can(db, none.id, health.id, PERM_READ, &yes), 0);
+	assert_false(yes);
+	assert_int_equal(auth_can(db, none.id, edu.id, PERM_ADMIN, &yes), 0);
 	assert_false(yes);
 
 	db_close(db);
