@@ -380,17 +380,6 @@ int h_password(struct req *r)
 
 /* ---- own sessions (登录会话) ---- */
 
-/* ISO 8601 UTC as China time "YYYY-MM-DD HH:MM". */
-static const char *at_cn(struct req *r, const char *iso)
-{
-	time_t t = iso_time(iso);
-	char out[17];
-
-	if (!t)
-		return iso;
-	time_format_cn(t, out);
-	return arena_strdup(&r->arena, out);
-}
 
 static int sessions_page(struct req *r, const char *notice)
 {
@@ -411,8 +400,8 @@ static int sessions_page(struct req *r, const char *notice)
 		struct tv *m = tv_list_push_map(list);
 
 		tv_set_int(m, "id", rows[i].id);
-		tv_set_str(m, "created", at_cn(r, rows[i].created_at));
-		tv_set_str(m, "expires", at_cn(r, rows[i].expires_at));
+		tv_set_str(m, "created", view_at_cn(r, rows[i].created_at));
+		tv_set_str(m, "expires", view_at_cn(r, rows[i].expires_at));
 		tv_set_str(m, "ip", rows[i].ip);
 		tv_set_str(m, "user_agent", rows[i].user_agent);
 		tv_set_bool(m, "current", rows[i].id == r->sess.id);

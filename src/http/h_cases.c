@@ -59,17 +59,6 @@ static long param_day(struct req *r, const char *name)
 	return d;
 }
 
-/* "2024-09-20T02:03:04Z" as China time "2024-09-20 10:03". */
-static const char *at_cn(struct req *r, const char *iso)
-{
-	int y, mo, d, h, mi, s;
-	char out[17];
-
-	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-		return iso;
-	time_format_cn((time_t)date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, out);
-	return arena_strdup(&r->arena, out);
-}
 
 /* Staff without PERM_CASES see names as their first character and "*". */
 static const char *mask_name(struct req *r, const char *s)
@@ -611,7 +600,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 		tv_set_str(e, "old_due", dc[i].old_due ? dc[i].old_due : "—");
 		tv_set_str(e, "new_due", dc[i].new_due ? dc[i].new_due : "无法计算");
 		tv_set_str(e, "cause", dc[i].cause);
-		tv_set_str(e, "at", at_cn(r, dc[i].at));
+		tv_set_str(e, "at", view_at_cn(r, dc[i].at));
 	}
 	l = tv_set_list(ctx, "events");
 	for (size_t i = 0; i < nev; i++) {
@@ -622,7 +611,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 		tv_set_str(e, "actor", ev[i].actor);
 		tv_set_str(e, "reason", ev[i].reason);
 		tv_set_str(e, "detail", ev[i].detail);
-		tv_set_str(e, "at", at_cn(r, ev[i].at));
+		tv_set_str(e, "at", view_at_cn(r, ev[i].at));
 	}
 	l = tv_set_list(ctx, "letters");
 	for (size_t i = 0; i < nlt; i++) {
@@ -646,7 +635,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 		tv_set_str(e, "filename", fl[i].filename);
 		tv_set_str(e, "role", request ? "申请材料" : "公开的信息");
 		tv_set_int(e, "size", fl[i].size);
-		tv_set_str(e, "at", at_cn(r, fl[i].created_at));
+		tv_set_str(e, "at", view_at_cn(r, fl[i].created_at));
 		if (cases || !request)
 			tv_set_str(e, "url", arena_printf(&r->arena, "/admin/o/%s/applications/%lld/files/%lld", r->org.slug,
 							  a.id, fl[i].id));

@@ -96,17 +96,6 @@ static const char *form_text(struct req *r, const char *name)
 	return out;
 }
 
-/* "2024-09-20T02:03:04Z" as China time "2024-09-20 10:03". */
-static const char *at_cn(struct req *r, const char *iso)
-{
-	int y, mo, d, h, mi, s;
-	char out[17];
-
-	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-		return iso;
-	time_format_cn((time_t)date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, out);
-	return arena_strdup(&r->arena, out);
-}
 
 /* The first max characters of s, with "…" when cut. */
 static const char *clip(struct req *r, const char *s, size_t max)
@@ -930,7 +919,7 @@ static int case_page(struct req *r, int status, const char *error, bool keep)
 		tv_set_str(e, "day", ev[i].day);
 		tv_set_str(e, "actor", ev[i].actor);
 		tv_set_str(e, "detail", ev[i].detail);
-		tv_set_str(e, "at", at_cn(r, ev[i].at));
+		tv_set_str(e, "at", view_at_cn(r, ev[i].at));
 	}
 	if (cases) {
 		const char *today = day_str(r, c.today);

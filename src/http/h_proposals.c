@@ -46,17 +46,6 @@ static const char *day_str(struct req *r, long day)
 	return arena_strdup(&r->arena, d);
 }
 
-/* "2024-09-20T02:03:04Z" as China time "2024-09-20 10:03". */
-static const char *at_cn(struct req *r, const char *iso)
-{
-	int y, mo, d, h, mi, s;
-	char out[17];
-
-	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-		return iso;
-	time_format_cn((time_t)date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, out);
-	return arena_strdup(&r->arena, out);
-}
 
 /* The writer of a 来信 is personal data: its first character and "*"
  * without PERM_CASES. */
@@ -586,7 +575,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 		tv_set_str(e, "day", ev[i].day);
 		tv_set_str(e, "actor", ev[i].actor);
 		tv_set_str(e, "detail", ev[i].detail);
-		tv_set_str(e, "at", at_cn(r, ev[i].at));
+		tv_set_str(e, "at", view_at_cn(r, ev[i].at));
 	}
 	return respond_html(r, status, "admin_proposal", ctx);
 }

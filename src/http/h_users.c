@@ -23,6 +23,7 @@
 #include "domain/auth/auth.h"
 #include "domain/auth/totp.h"
 #include "http/http.h"
+#include "http/view.h"
 #include "render/tmpl.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -100,17 +101,6 @@ static bool username_ok(const char *s)
 	return true;
 }
 
-/* "2024-09-20T02:03:04Z" as China time "2024-09-20 10:03" (NULL: NULL). */
-static const char *at_cn(struct req *r, const char *iso)
-{
-	int y, mo, d, h, mi, s;
-	char out[17];
-
-	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-		return iso;
-	time_format_cn((time_t)date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, out);
-	return arena_strdup(&r->arena, out);
-}
 
 static bool is_sysadmin(struct req *r, long long user_id, int *rc)
 {
@@ -272,8 +262,8 @@ static int user_page(struct req *r, int status, long long id, const char *error,
 	tv_set_bool(u, "must_change", m.u.must_change_password);
 	tv_set_bool(u, "totp", m.u.totp_secret != NULL);
 	tv_set_bool(u, "self", m.u.id == r->user.id);
-	tv_set_str(u, "created", at_cn(r, m.u.created_at));
-	tv_set_str(u, "password_changed", at_cn(r, m.u.password_changed_at));
+	tv_set_str(u, "created", view_at_cn(r, m.u.created_at));
+	tv_set_str(u, "password_changed", view_at_cn(r, m.u.password_changed_at));
 	tv_set_str(u, "base", arena_printf(&r->arena, "/admin/o/%s/users/%lld", r->org.slug, m.u.id));
 	role_boxes(r, ctx, "roles", "role", m.roles);
 	if (actor_sys) {
@@ -690,7 +680,7 @@ static int account_page(struct req *r, int status, const char *error, const char
 	tv_set_str(ctx, "notice", notice);
 	tv_set_str(ctx, "username", r->user.username);
 	tv_set_str(ctx, "display_name", r->user.display_name);
-	tv_set_str(ctx, "password_changed", at_cn(r, r->user.password_changed_at));
+	tv_set_str(ctx, "password_changed", view_at_cn(r, r->user.password_changed_at));
 	tv_set_bool(ctx, "totp_on", r->user.totp_secret != NULL);
 	tv_set_bool(ctx, "totp_pending", !r->user.totp_secret && pending);
 	if (enrol) {

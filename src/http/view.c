@@ -1,8 +1,11 @@
 /* view.c - see view.h. */
 #include "http/view.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/date.h"
 #include "render/html.h"
 #include "render/tmpl.h"
 #include "store/fts.h"
@@ -67,4 +70,15 @@ void view_pager(struct req *r, struct tv *ctx, long long page, long long per_pag
 		tv_set_str(p, "next", arena_printf(&r->arena, "%spage=%lld", base, page + 1));
 	tv_set_str(p, "first", arena_printf(&r->arena, "%spage=1", base));
 	tv_set_str(p, "last", arena_printf(&r->arena, "%spage=%lld", base, pages));
+}
+
+const char *view_at_cn(struct req *r, const char *iso)
+{
+	int y, mo, d, h, mi, s;
+	char out[17];
+
+	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
+		return iso;
+	time_format_cn((time_t)date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, out);
+	return arena_strdup(&r->arena, out);
 }

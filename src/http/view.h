@@ -18,4 +18,8 @@ const char *view_item_url(struct req *r, const char *org_slug, long long id);
 /* Text with FTS marks (\x01 \x02) as safe HTML with <mark>. */
 void view_marked(struct req *r, struct tv *map, const char *key, const char *marked);
 
+/* "2024-09-20T02:03:04Z" (ISO 8601 UTC) as China time "2024-09-20 10:03";
+ * the input itself when it does not parse (NULL: NULL). Arena memory. */
+const char *view_at_cn(struct req *r, const char *iso);
+
 #endif
