@@ -68,6 +68,44 @@ static void filter_from(struct req *r, struct audit_filter *f, int limit)
 	f->limit = limit;
 }
 
+/* A value on the page: at most AUDIT_VALUE_MAX bytes, cut on a character
+ * boundary, with the full length said (the CSV export has it all). */
+#define AUDIT_VALUE_MAX 300
+static void clipped(struct buf *out, const char *v)
+{
+	size_t n = v ? strlen(v) : 0, cut = n;
+
+	if (n <= AUDIT_VALUE_MAX) {
+		buf_append(out, v ? v : "", n);
+		return;
+	}
+	cut = AUDIT_VALUE_MAX;
+	while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+		cut--;
+	buf_append(out, v, cut);
+	buf_printf(out, "…（共 %zu 字节）", n);
+}
+
+/* A JSON value as the page shows it: strings quoted and clipped, numbers
+ * and null as written. */
+static void json_text(struct buf *out, const json_t *v)
+{
+	char *d;
+
+	if (!v || json_is_null(v)) {
+		buf_puts(out, "null");
+	} else if (json_is_string(v)) {
+		buf_putc(out, '"');
+		clipped(out, json_string_value(v));
+		buf_putc(out, '"');
+	} else if (json_is_integer(v)) {
+		buf_printf(out, "%lld", (long long)json_integer_value(v));
+	} else if ((d = json_dumps(v, JSON_ENCODE_ANY))) {
+		clipped(out, d);
+		free(d);
+	}
+}
+
 /* The changed fields of an update (or every field of an insert or delete)
  * as "field: before → after" lines. */
 static const char *changes(struct arena *a, const struct audit_row *row)
@@ -87,21 +125,18 @@ static const char *changes(struct arena *a, const struct audit_row *row)
 	}
 	json_object_foreach(keys, k, v) {
 		json_t *ov = b ? json_object_get(b, k) : NULL, *nv = af ? json_object_get(af, k) : NULL;
-		char *os = ov ? json_dumps(ov, JSON_ENCODE_ANY) : NULL, *ns = nv ? json_dumps(nv, JSON_ENCODE_ANY) : NULL;
 
 		(void)v;
-		if (b && af && os && ns && strcmp(os, ns) == 0) {
-			free(os);
-			free(ns);
+		if (b && af && ov && nv && json_equal(ov, nv))
 			continue;
-		}
 		if (out.n)
 			buf_putc(&out, '\n');
-		buf_printf(&out, "%s: %s%s%s", k, os ? os : "", b && af ? " → " : "", b && af ? (ns ? ns : "") : "");
-		if (!b && ns)
-			buf_puts(&out, ns);
-		free(os);
-		free(ns);
+		buf_printf(&out, "%s: ", k);
+		json_text(&out, b ? ov : nv);
+		if (b && af) {
+			buf_puts(&out, " → ");
+			json_text(&out, nv);
+		}
 	}
 	json_decref(b);
 	json_decref(af);
