@@ -272,6 +272,27 @@ describe('publishing safety', () => {
   });
 });
 
+describe('escaping', () => {
+  const XSS = '<script>alert(1)</script>"\'><img src=x onerror=alert(1)>';
+  test('review comments, reasons and word lists are shown escaped', async () => {
+    const id = await create(editor, { title: '转义测试', body_md: '联系电话 13957312345' });
+    let r = await act(editor, id, 'submit', { comment: XSS });
+    r = await reviewer.get(`${ITEMS}/${id}`);
+    const f = page(r).findings[0];
+    r = await act(reviewer, id, 'clear', { finding: String(f.id), comment: XSS });
+    assert.equal(r.status, 200);
+    r = await act(reviewer, id, 'return', { comment: XSS });
+    for (const html of [r.text, (await admin.get(`/admin/o/${ORG}/audit?text=${encodeURIComponent(XSS)}`)).text]) {
+      assert.ok(!html.includes('<script>alert(1)'), 'no raw script');
+      assert.ok(!/<img src=x/i.test(html), 'no raw img');
+      assertPageBasics(html, 'page with a payload');
+    }
+    assert.ok(r.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the payload is there, escaped');
+    const w = await admin.post(`/admin/o/${ORG}/safety-words`, { words: `敏感词\t${XSS}\n` });
+    assert.ok(!w.text.includes('<script>alert(1)'));
+  });
+});
+
 describe('corrections', () => {
   test('a correction is a new version of the same item: same 索引号, the old one in the history', async () => {
     const id = await create(editor, { title: '更正前的标题', body_md: '原文内容。' });
