@@ -311,10 +311,17 @@ static int scan_params(struct pstmt *s)
 	return 0;
 }
 
+/* Types are left to the server, except for the $N a statement skips (a
+ * binder shared by several statements): text, as nothing can infer one. */
 static int stmt_prepare(struct pstmt *s)
 {
-	PGresult *r = PQprepare(s->db->c, s->name, s->sql, 0, NULL);
+	Oid types[MAX_PARAMS];
+	PGresult *r;
 	int rc = 0;
+
+	for (int i = 1; i <= s->nparams; i++)
+		types[i - 1] = s->used[i] ? 0 : 25 /* TEXTOID */;
+	r = PQprepare(s->db->c, s->name, s->sql, s->nparams, types);
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = res_err(s->db, r, s->sql);
