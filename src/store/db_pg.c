@@ -600,6 +600,21 @@ static char *mig_dialect(const char *src)
 	return out;
 }
 
+/* The audit trigger on every table of the schema but the ones not audited
+ * (the same list as db_sqlite.c's audit_skip_tables), once migration 0014
+ * created audit_log: a new table is audited without anyone remembering to. */
+static const char sql_audit_install[] =
+	"DO $$ DECLARE t TEXT; BEGIN "
+	"IF to_regclass('audit_log') IS NULL THEN RETURN; END IF; "
+	"FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+	"AND c.relname NOT IN ('audit_log', 'schema_migrations', 'meta', 'item_counts', 'login_failures', "
+	"'login_pending') "
+	"AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'gk_audit') LOOP "
+	"EXECUTE format('CREATE TRIGGER gk_audit AFTER INSERT OR UPDATE OR DELETE ON %I "
+	"FOR EACH ROW EXECUTE FUNCTION gk_audit_row()', t); "
+	"END LOOP; END $$";
+
 /* Two processes migrating at once: the session-level advisory lock makes
  * the second wait until the first is done; it then finds nothing to do. */
 static int w_migrate(struct db *d, int *applied)
@@ -651,6 +666,7 @@ static int w_migrate(struct db *d, int *applied)
 	}
 	if (applied)
 		*applied = done;
+	rc = pg_exec_raw(db, sql_audit_install);
 out:
 	if (!conn_lost(db))
 		PQclear(PQexec(db->c, "SELECT pg_advisory_unlock(" LOCK_MIGRATE ")"));
