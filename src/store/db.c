@@ -47,6 +47,11 @@ void db_close(struct db *db)
 		db->ops->close(db);
 }
 
+bool db_unavailable(struct db *db)
+{
+	return db->ops->unavailable && db->ops->unavailable(db);
+}
+
 bool db_is_pg(const struct db *db)
 {
 	return strcmp(db->ops->name, "postgresql") == 0;

@@ -32,6 +32,9 @@ struct db_opts {
  * ERR_UNAVAILABLE when the PostgreSQL server cannot be reached. */
 int db_open(const char *target, const struct db_opts *o, struct db **out);
 void db_close(struct db *db);
+/* Did this connection lose its server (PostgreSQL)? The next db_prep or
+ * db_begin reconnects. Always false on SQLite. */
+bool db_unavailable(struct db *db);
 /* Does target name a PostgreSQL database (see db_open)? */
 bool db_target_is_pg(const char *target);
 /* Is this connection PostgreSQL's? For the few statements that need a

@@ -10,6 +10,7 @@
 struct db_ops {
 	const char *name;    /* "sqlite", "postgresql" */
 	void (*close)(struct db *db);
+	bool (*unavailable)(struct db *db);   /* NULL: never */
 	int (*migrate)(struct db *db, int *applied);
 	int (*schema_version)(struct db *db, int *out);
 	int (*begin)(struct db *db);

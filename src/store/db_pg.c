@@ -750,9 +750,15 @@ static int w_integrity_check(struct db *d, const char **msg, struct arena *a)
 	return 0;
 }
 
+static bool w_unavailable(struct db *d)
+{
+	return conn_lost(PDB(d));
+}
+
 static const struct db_ops pg_ops = {
 	.name = "postgresql",
 	.close = w_close,
+	.unavailable = w_unavailable,
 	.migrate = w_migrate,
 	.schema_version = w_schema_version,
 	.begin = w_begin,
