@@ -2,7 +2,7 @@
 # commands a newcomer needs; both install what is missing first.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 friso libcmark jansson libsodium libzip pangocairo xlsxwriter liboath poppler-glib
+PKGS    := libmicrohttpd sqlite3 libpq friso libcmark jansson libsodium libzip pangocairo xlsxwriter liboath poppler-glib
 WARN    := -Wall -Wextra -Werror -Wpedantic -Wstrict-prototypes -Wvla -Wno-unused-parameter \
            -Wshadow -Wformat=2 -Wno-format-nonliteral
 CSTD    := -std=c17 -D_GNU_SOURCE
@@ -29,7 +29,7 @@ ASAN_UNITS:= $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%)
 FUZZ_SRCS    := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAYS := $(FUZZ_SRCS:fuzz/fuzz_%.c=build/asan/fuzz/replay_%)
 
-.PHONY: all deps demo check check-unit check-http check-browser check-fuzz clean bench fuzz fmt
+.PHONY: all deps demo check check-pg check-unit check-http check-browser check-fuzz clean bench fuzz fmt
 all: bin/gongkai
 
 deps:
@@ -96,6 +96,12 @@ demo: deps bin/gongkai
 # tests run against the sanitizer build.
 check: deps bin/gongkai build/asan/gongkai $(REL_UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
 	@tools/check.sh
+
+# the store unit tests against a throw-away PostgreSQL 15 cluster
+# (tools/pg.sh; GONGKAI_TEST_PG gives each test a fresh database)
+STORE_UNITS := $(filter build/rel/unit/store/%,$(REL_UNITS)) $(filter build/asan/unit/store/%,$(ASAN_UNITS))
+check-pg: deps $(STORE_UNITS)
+	@tools/check-pg.sh
 
 # build every libFuzzer target (clang) and run each for FUZZ_TIME seconds,
 # merging new coverage into fuzz/corpus/<t>/: make fuzz FUZZ_TIME=600

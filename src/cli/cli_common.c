@@ -197,6 +197,8 @@ int cli_db_require(const struct cli *c)
 {
 	struct stat st;
 
+	if (db_target_is_pg(c->db_path))
+		return 0; /* a server's database: db_open says whether it is there */
 	if (stat(c->db_path, &st) == 0) {
 		if (S_ISREG(st.st_mode))
 			return 0;

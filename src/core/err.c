@@ -15,6 +15,7 @@ const char *err_name(int e)
 	case ERR_IO: return "i/o error";
 	case ERR_DENIED: return "permission denied";
 	case ERR_INTERNAL: return "internal error";
+	case ERR_UNAVAILABLE: return "database unavailable";
 	}
 	return "unknown error";
 }

@@ -14,6 +14,7 @@ enum err {
 	ERR_IO = -7,         /* file system or network */
 	ERR_DENIED = -8,     /* permission check failed */
 	ERR_INTERNAL = -9,   /* a bug: an invariant did not hold */
+	ERR_UNAVAILABLE = -10, /* the database server cannot be reached (try again later) */
 };
 
 /* A short English name for an error code (static storage). */

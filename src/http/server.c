@@ -262,12 +262,19 @@ static const char *status_title(int status)
 	case 415: return "内容类型不支持";
 	case 422: return "内容无法处理";
 	case 429: return "请求过于频繁";
+	case 503: return "服务暂时不可用";
 	default: return status >= 500 ? "服务器内部错误" : "请求有误";
 	}
 }
 
 int respond_error(struct req *r, int status, const char *msg)
 {
+	/* a handler's 500 over a database server that went away is a 503:
+	 * the connection is re-established on the next request */
+	if (status == 500 && r->db && db_unavailable(r->db)) {
+		status = 503;
+		msg = "数据库暂时不可用，请稍后再试。";
+	}
 	if (r->route && (r->route->flags & R_API)) {
 		struct buf b;
 

@@ -10,12 +10,15 @@
 #include "store/stmt.h"
 #include "core/banned.h"
 
-/* $1 org (NULL: none), $2 action, $3 table, $4 row (NULL), $5 detail */
+/* $1 org (NULL: none), $2 action, $3 table, $4 row (NULL), $5 detail.
+ * The casts give PostgreSQL its types (gk_audit_hash takes text there);
+ * on SQLite they change no value, so the hashes are the same. */
 static const char sql_event[] =
 	"INSERT INTO audit_log (at, org_id, user_id, username, ip, action, tbl, row_id, before, after, hash) "
-	"SELECT at, $1, gk_actor_id(), gk_actor_name(), gk_actor_ip(), $2, $3, $4, NULL, $5, "
-	"gk_audit_hash((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), at, $1, gk_actor_id(), "
-	"gk_actor_name(), gk_actor_ip(), $2, $3, $4, NULL, $5) "
+	"SELECT at, CAST($1 AS BIGINT), gk_actor_id(), gk_actor_name(), gk_actor_ip(), CAST($2 AS TEXT), "
+	"CAST($3 AS TEXT), CAST($4 AS BIGINT), NULL, CAST($5 AS TEXT), "
+	"gk_audit_hash((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), at, CAST($1 AS TEXT), "
+	"CAST(gk_actor_id() AS TEXT), gk_actor_name(), gk_actor_ip(), $2, $3, CAST($4 AS TEXT), NULL, $5) "
 	"FROM (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS at) t";
 
 int store_audit_event(struct db *db, long long org_id, const char *action, const char *tbl, long long row_id,
@@ -95,8 +98,8 @@ int store_audit_list(struct db *db, struct arena *a, const struct audit_filter *
 }
 
 static const char sql_verify[] =
-	"SELECT id, hash = gk_audit_hash(lag(hash) OVER (ORDER BY id), at, org_id, user_id, username, ip, action, tbl, "
-	"row_id, before, after) FROM audit_log ORDER BY id";
+	"SELECT id, hash = gk_audit_hash(lag(hash) OVER (ORDER BY id), at, CAST(org_id AS TEXT), CAST(user_id AS TEXT), "
+	"username, ip, action, tbl, CAST(row_id AS TEXT), before, after) FROM audit_log ORDER BY id";
 
 int store_audit_verify(struct db *db, long long *bad_id, long long *rows)
 {

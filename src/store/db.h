@@ -2,8 +2,9 @@
  *
  * SQL is written once, in PostgreSQL's parameter style ($1..$N), as static
  * const char[] literals in src/store; statements are prepared once per
- * connection and cached by the literal's address. A backend (SQLite now,
- * PostgreSQL later) implements this interface; no other file sees sqlite3.
+ * connection and cached by the literal's address. A backend (SQLite in
+ * db_sqlite.c, PostgreSQL in db_pg.c, behind db_backend.h) implements this
+ * interface; no other file sees sqlite3 or libpq.
  *
  * A struct db is one connection and is used by one thread at a time; a
  * struct db_pool hands connections to request threads. */
@@ -24,10 +25,21 @@ struct db_opts {
 	int cache_mb;          /* page cache of the connection (0: 32 MB); bulk loads want more */
 };
 
-/* Open the database at target (a file path for SQLite). WAL mode, foreign
- * keys on, busy timeout. On failure *out is NULL and a message is logged. */
+/* Open the database at target: a libpq connection string
+ * ("postgresql://...", "postgres://..." or "host=... dbname=...") for
+ * PostgreSQL, anything else is the path of a SQLite file (WAL mode, foreign
+ * keys on, busy timeout). On failure *out is NULL and a message is logged;
+ * ERR_UNAVAILABLE when the PostgreSQL server cannot be reached. */
 int db_open(const char *target, const struct db_opts *o, struct db **out);
 void db_close(struct db *db);
+/* Did this connection lose its server (PostgreSQL)? The next db_prep or
+ * db_begin reconnects. Always false on SQLite. */
+bool db_unavailable(struct db *db);
+/* Does target name a PostgreSQL database (see db_open)? */
+bool db_target_is_pg(const char *target);
+/* Is this connection PostgreSQL's? For the few statements that need a
+ * dialect of their own (src/store only). */
+bool db_is_pg(const struct db *db);
 
 /* Apply the numbered migrations not yet applied, each in a transaction.
  * *applied (may be NULL) receives how many ran. Idempotent. */
@@ -88,8 +100,11 @@ void db_set_actor(struct db *db, long long user_id, const char *name, const char
  * records one event instead) and for measuring its cost (bench/). */
 int db_audit_enable(struct db *db, bool on);
 
-/* The database engine and its version, e.g. "SQLite 3.40.1" (static). */
+/* The SQLite library linked in, e.g. "SQLite 3.40.1" (static). */
 const char *db_engine_version(void);
+/* The engine of this connection and its version, e.g. "SQLite 3.40.1" or
+ * "PostgreSQL 15.4" (valid while the connection is open). */
+const char *db_engine(struct db *db);
 /* Online backup of the whole database into the file at path. */
 int db_backup(struct db *db, const char *path);
 /* Check the whole database: page structure and indexes (PRAGMA

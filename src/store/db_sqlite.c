@@ -1,5 +1,6 @@
 /* db_sqlite.c - the SQLite backend of db.h. */
 #include "store/db.h"
+#include "store/db_backend.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -21,32 +22,62 @@
 #define STMT_CACHE 512
 #define MAX_PARAMS 24
 
-struct db_stmt {
-	struct db *db;
+struct sstmt {
+	struct db_stmt base;      /* first: the interface's view */
+	struct sdb *db;
 	const char *sql;          /* the literal: cache key */
 	sqlite3_stmt *st;
 	int map[MAX_PARAMS + 1];  /* $N -> sqlite parameter index */
 	int err;                  /* sticky bind error */
 };
 
-struct db {
+struct sdb {
+	struct db base;           /* first: the interface's view */
 	sqlite3 *h;
 	struct fts_ctx *fts;
-	struct db_stmt cache[STMT_CACHE];
+	struct sstmt cache[STMT_CACHE];
 	int ncache;
 	int depth;      /* open transactions: 1 = BEGIN, more = savepoints inside it */
-	/* who the audit triggers record (db_set_actor) */
+	/* who the audit triggers record (sq_set_actor) */
 	long long actor_id;
 	char actor_name[128];
 	char actor_ip[64];
 	bool readonly;
 };
 
-static int audit_install(struct db *db);
-static int audit_drop(struct db *db);
-static int audit_functions(struct db *db);
+static int audit_install(struct sdb *db);
+static int audit_drop(struct sdb *db);
+static int audit_functions(struct sdb *db);
 
-static int sql_err(struct db *db, const char *what)
+static int sq_open(const char *target, const struct db_opts *o, struct sdb **out);
+static const struct db_ops sqlite_ops;
+static void sq_close(struct sdb *db);
+static int sq_exec(struct sdb *db, const char *sql);
+static int sq_begin(struct sdb *db);
+static int sq_commit(struct sdb *db);
+static void sq_rollback(struct sdb *db);
+static int sq_prep(struct sdb *db, const char *sql, struct sstmt **out);
+static bool sq_has_param(struct sstmt *st, int idx);
+static void sq_bind_int(struct sstmt *st, int idx, long long v);
+static void sq_bind_textn(struct sstmt *st, int idx, const char *s, size_t n);
+static void sq_bind_text(struct sstmt *st, int idx, const char *s);
+static void sq_bind_null(struct sstmt *st, int idx);
+static int sq_step(struct sstmt *st);
+static void sq_done(struct sstmt *st);
+static long long sq_col_int(struct sstmt *st, int col);
+static const char *sq_col_text(struct sstmt *st, int col);
+static bool sq_col_isnull(struct sstmt *st, int col);
+static char *sq_col_dup(struct sstmt *st, int col, struct arena *a);
+static long long sq_changes(struct sdb *db);
+static int sq_schema_version(struct sdb *db, int *out);
+static int sq_migrate(struct sdb *db, int *applied);
+static int sq_bulk_mode(struct sdb *db, bool on);
+static int sq_integrity_check(struct sdb *db, const char **msg, struct arena *a);
+static int sq_backup(struct sdb *db, const char *path);
+static int sq_audit_enable(struct sdb *db, bool on);
+static void sq_set_actor(struct sdb *db, long long user_id, const char *name, const char *ip);
+
+static int sql_err(struct sdb *db, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->h);
 	int prim = rc & 0xFF;
@@ -58,9 +89,9 @@ static int sql_err(struct db *db, const char *what)
 	return err_log(ERR_DB, "db: %s: %s (%d)", what, sqlite3_errmsg(db->h), rc);
 }
 
-int db_open(const char *target, const struct db_opts *o, struct db **out)
+static int sq_open(const char *target, const struct db_opts *o, struct sdb **out)
 {
-	struct db *db = NULL;
+	struct sdb *db = NULL;
 	int flags = o->readonly ? SQLITE_OPEN_READONLY
 				: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc;
@@ -77,26 +108,27 @@ int db_open(const char *target, const struct db_opts *o, struct db **out)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 10000);
-	if (!o->readonly && db_exec(db, "PRAGMA journal_mode=WAL"))
+	if (!o->readonly && sq_exec(db, "PRAGMA journal_mode=WAL"))
 		goto fail;
 	/* synchronous=FULL: in WAL mode, NORMAL syncs the WAL only at a
 	 * checkpoint, so a commit already acknowledged to an applicant (a
 	 * tracking code on the receipt) can vanish when the machine loses
 	 * power; FULL syncs the WAL on every commit. The cost is one fsync per
 	 * write transaction, which the write rate of this platform affords. */
-	if (db_exec(db, "PRAGMA foreign_keys=ON") || db_exec(db, "PRAGMA synchronous=FULL"))
+	if (sq_exec(db, "PRAGMA foreign_keys=ON") || sq_exec(db, "PRAGMA synchronous=FULL"))
 		goto fail;
 	{
 		char pragma[64];
 
 		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size=-%d", (o->cache_mb > 0 ? o->cache_mb : 32) * 1024);
-		if (db_exec(db, pragma))
+		if (sq_exec(db, pragma))
 			goto fail;
 	}
 	if (o->fts && fts_register(db->h, o->fts)) {
 		log_error("db: cannot register the search tokenizer");
 		goto fail;
 	}
+	db->base.ops = &sqlite_ops;
 	db->fts = o->fts;
 	db->readonly = o->readonly;
 	if (audit_functions(db) || audit_install(db))
@@ -109,7 +141,7 @@ fail:
 	return ERR_DB;
 }
 
-void db_close(struct db *db)
+static void sq_close(struct sdb *db)
 {
 	if (!db)
 		return;
@@ -119,7 +151,7 @@ void db_close(struct db *db)
 	free(db);
 }
 
-int db_exec(struct db *db, const char *sql)
+static int sq_exec(struct sdb *db, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
@@ -133,40 +165,40 @@ int db_exec(struct db *db, const char *sql)
 	return 0;
 }
 
-int db_begin(struct db *db)
+static int sq_begin(struct sdb *db)
 {
 	int rc;
 
 	if (db->depth > 0 && !sqlite3_get_autocommit(db->h)) {
 		/* nested: a savepoint, so the inner unit can fail alone */
-		if ((rc = db_exec(db, "SAVEPOINT gk_nested")) == 0)
+		if ((rc = sq_exec(db, "SAVEPOINT gk_nested")) == 0)
 			db->depth++;
 		return rc;
 	}
-	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) == 0)
+	if ((rc = sq_exec(db, "BEGIN IMMEDIATE")) == 0)
 		db->depth = 1;
 	return rc;
 }
 
-int db_commit(struct db *db)
+static int sq_commit(struct sdb *db)
 {
 	int rc;
 
 	if (db->depth > 1) {
-		if ((rc = db_exec(db, "RELEASE gk_nested")) == 0)
+		if ((rc = sq_exec(db, "RELEASE gk_nested")) == 0)
 			db->depth--;
 		else
-			db_rollback(db);
+			sq_rollback(db);
 		return rc;
 	}
-	if ((rc = db_exec(db, "COMMIT")) == 0)
+	if ((rc = sq_exec(db, "COMMIT")) == 0)
 		db->depth = 0;
 	else
-		db_rollback(db);
+		sq_rollback(db);
 	return rc;
 }
 
-void db_rollback(struct db *db)
+static void sq_rollback(struct sdb *db)
 {
 	if (db->depth > 1 && !sqlite3_get_autocommit(db->h)) {
 		sqlite3_exec(db->h, "ROLLBACK TO gk_nested", NULL, NULL, NULL);
@@ -179,9 +211,9 @@ void db_rollback(struct db *db)
 	db->depth = 0;
 }
 
-int db_prep(struct db *db, const char *sql, struct db_stmt **out)
+static int sq_prep(struct sdb *db, const char *sql, struct sstmt **out)
 {
-	struct db_stmt *s;
+	struct sstmt *s;
 	int n;
 
 	for (int i = 0; i < db->ncache; i++) {
@@ -211,6 +243,7 @@ int db_prep(struct db *db, const char *sql, struct db_stmt **out)
 		}
 		s->map[k] = i;
 	}
+	s->base.db = &db->base;
 	s->db = db;
 	s->sql = sql;
 	db->ncache++;
@@ -218,7 +251,7 @@ int db_prep(struct db *db, const char *sql, struct db_stmt **out)
 	return 0;
 }
 
-static int pidx(struct db_stmt *st, int idx)
+static int pidx(struct sstmt *st, int idx)
 {
 	if (idx < 1 || idx > MAX_PARAMS || st->map[idx] == 0) {
 		st->err = ERR_INTERNAL;
@@ -228,12 +261,12 @@ static int pidx(struct db_stmt *st, int idx)
 	return st->map[idx];
 }
 
-bool db_has_param(struct db_stmt *st, int idx)
+static bool sq_has_param(struct sstmt *st, int idx)
 {
 	return idx >= 1 && idx <= MAX_PARAMS && st->map[idx] != 0;
 }
 
-void db_bind_int(struct db_stmt *st, int idx, long long v)
+static void sq_bind_int(struct sstmt *st, int idx, long long v)
 {
 	int i = pidx(st, idx);
 
@@ -241,7 +274,7 @@ void db_bind_int(struct db_stmt *st, int idx, long long v)
 		st->err = ERR_DB;
 }
 
-void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
+static void sq_bind_textn(struct sstmt *st, int idx, const char *s, size_t n)
 {
 	int i = pidx(st, idx);
 
@@ -255,12 +288,12 @@ void db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
 		st->err = ERR_DB;
 }
 
-void db_bind_text(struct db_stmt *st, int idx, const char *s)
+static void sq_bind_text(struct sstmt *st, int idx, const char *s)
 {
-	db_bind_textn(st, idx, s, s ? strlen(s) : 0);
+	sq_bind_textn(st, idx, s, s ? strlen(s) : 0);
 }
 
-void db_bind_null(struct db_stmt *st, int idx)
+static void sq_bind_null(struct sstmt *st, int idx)
 {
 	int i = pidx(st, idx);
 
@@ -268,7 +301,7 @@ void db_bind_null(struct db_stmt *st, int idx)
 		sqlite3_bind_null(st->st, i);
 }
 
-int db_step(struct db_stmt *st)
+static int sq_step(struct sstmt *st)
 {
 	int rc;
 
@@ -288,29 +321,29 @@ int db_step(struct db_stmt *st)
 	return rc;
 }
 
-void db_done(struct db_stmt *st)
+static void sq_done(struct sstmt *st)
 {
 	sqlite3_reset(st->st);
 }
 
-long long db_col_int(struct db_stmt *st, int col)
+static long long sq_col_int(struct sstmt *st, int col)
 {
 	return sqlite3_column_int64(st->st, col);
 }
 
-const char *db_col_text(struct db_stmt *st, int col)
+static const char *sq_col_text(struct sstmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st->st, col);
 
 	return t ? (const char *)t : "";
 }
 
-bool db_col_isnull(struct db_stmt *st, int col)
+static bool sq_col_isnull(struct sstmt *st, int col)
 {
 	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
 }
 
-char *db_col_dup(struct db_stmt *st, int col, struct arena *a)
+static char *sq_col_dup(struct sstmt *st, int col, struct arena *a)
 {
 	const unsigned char *t;
 
@@ -320,7 +353,7 @@ char *db_col_dup(struct db_stmt *st, int col, struct arena *a)
 	return arena_strndup(a, t ? (const char *)t : "", (size_t)sqlite3_column_bytes(st->st, col));
 }
 
-long long db_changes(struct db *db)
+static long long sq_changes(struct sdb *db)
 {
 	return sqlite3_changes64(db->h);
 }
@@ -332,18 +365,18 @@ static const char sql_mig_table[] =
 static const char sql_mig_max[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char sql_mig_add[] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
-int db_schema_version(struct db *db, int *out)
+static int sq_schema_version(struct sdb *db, int *out)
 {
-	struct db_stmt *st;
+	struct sstmt *st;
 	int rc;
 
-	if ((rc = db_exec(db, sql_mig_table)) || (rc = db_prep(db, sql_mig_max, &st)))
+	if ((rc = sq_exec(db, sql_mig_table)) || (rc = sq_prep(db, sql_mig_max, &st)))
 		return rc;
-	rc = db_step(st);
+	rc = sq_step(st);
 	if (rc < 0)
 		return rc;
-	*out = (int)db_col_int(st, 0);
-	db_done(st);
+	*out = (int)sq_col_int(st, 0);
+	sq_done(st);
 	return 0;
 }
 
@@ -400,42 +433,42 @@ static const char sql_fts_rebuild[] = "INSERT INTO items_fts(items_fts) VALUES (
 /* The search index holds dictionary words: when the dictionary changed
  * since it was built (a friso-dict upgrade), FTS5 could no longer delete
  * old rows correctly, so rebuild it now and remember the new fingerprint. */
-static int fts_check_dictionary(struct db *db)
+static int fts_check_dictionary(struct sdb *db)
 {
 	char fp[32];
-	struct db_stmt *st;
+	struct sstmt *st;
 	bool same = false;
 	int rc;
 
 	snprintf(fp, sizeof(fp), "%llx", fts_dict_fingerprint(db->fts));
-	if ((rc = db_prep(db, sql_meta_get, &st)))
+	if ((rc = sq_prep(db, sql_meta_get, &st)))
 		return rc;
-	db_bind_text(st, 1, "fts_dict");
-	if ((rc = db_step(st)) < 0)
+	sq_bind_text(st, 1, "fts_dict");
+	if ((rc = sq_step(st)) < 0)
 		return rc;
 	if (rc == 1) {
-		same = strcmp(db_col_text(st, 0), fp) == 0;
-		db_done(st);
+		same = strcmp(sq_col_text(st, 0), fp) == 0;
+		sq_done(st);
 	}
 	if (same)
 		return 0;
-	if ((rc = db_begin(db)))
+	if ((rc = sq_begin(db)))
 		return rc;
-	if ((rc = db_exec(db, sql_fts_rebuild)) || (rc = db_prep(db, sql_meta_set, &st))) {
-		db_rollback(db);
+	if ((rc = sq_exec(db, sql_fts_rebuild)) || (rc = sq_prep(db, sql_meta_set, &st))) {
+		sq_rollback(db);
 		return rc;
 	}
-	db_bind_text(st, 1, "fts_dict");
-	db_bind_text(st, 2, fp);
-	if ((rc = db_step(st)) < 0) {
-		db_rollback(db);
+	sq_bind_text(st, 1, "fts_dict");
+	sq_bind_text(st, 2, fp);
+	if ((rc = sq_step(st)) < 0) {
+		sq_rollback(db);
 		return rc;
 	}
 	log_info("db: search index built for dictionary %s", fp);
-	return db_commit(db);
+	return sq_commit(db);
 }
 
-int db_migrate(struct db *db, int *applied)
+static int sq_migrate(struct sdb *db, int *applied)
 {
 	int cur, rc, done = 0;
 	char now[21];
@@ -443,37 +476,37 @@ int db_migrate(struct db *db, int *applied)
 	time_format_utc(time(NULL), now);
 	if (applied)
 		*applied = 0;
-	if ((rc = db_schema_version(db, &cur)))
+	if ((rc = sq_schema_version(db, &cur)))
 		return rc;
 	/* the audit triggers follow the schema: off while it changes */
 	if ((rc = audit_drop(db)))
 		return rc;
 	for (size_t i = 0; i < assets_count; i++) {
 		long long v;
-		struct db_stmt *st;
+		struct sstmt *st;
 		char *sql;
 
 		if (!mig_for_sqlite(assets[i].name, &v) || v <= cur)
 			continue;
 		if (!(sql = mig_dialect((const char *)assets[i].data)))
 			return ERR_NOMEM;
-		if ((rc = db_begin(db))) {
+		if ((rc = sq_begin(db))) {
 			free(sql);
 			return rc;
 		}
-		rc = db_exec(db, sql);
+		rc = sq_exec(db, sql);
 		free(sql);
-		if (!rc && !(rc = db_prep(db, sql_mig_add, &st))) {
-			db_bind_int(st, 1, v);
-			db_bind_text(st, 2, assets[i].name + 21);
-			db_bind_text(st, 3, now);
-			rc = db_step(st);
+		if (!rc && !(rc = sq_prep(db, sql_mig_add, &st))) {
+			sq_bind_int(st, 1, v);
+			sq_bind_text(st, 2, assets[i].name + 21);
+			sq_bind_text(st, 3, now);
+			rc = sq_step(st);
 		}
 		if (rc < 0) {
-			db_rollback(db);
+			sq_rollback(db);
 			return err_log(rc, "db: migration %s failed", assets[i].name);
 		}
-		if ((rc = db_commit(db)))
+		if ((rc = sq_commit(db)))
 			return rc;
 		log_info("db: applied migration %s", assets[i].name + 21);
 		cur = (int)v;
@@ -491,36 +524,42 @@ const char *db_engine_version(void)
 	return "SQLite " SQLITE_VERSION;
 }
 
+static const char *sq_engine_version(struct db *db)
+{
+	(void)db;
+	return db_engine_version();
+}
+
 static const char sql_journal_delete[] = "PRAGMA journal_mode=DELETE";
 static const char sql_journal_wal[] = "PRAGMA journal_mode=WAL";
 
-int db_bulk_mode(struct db *db, bool on)
+static int sq_bulk_mode(struct sdb *db, bool on)
 {
-	struct db_stmt *st;
+	struct sstmt *st;
 	const char *want = on ? "delete" : "wal";
 	bool ok;
 	int rc;
 
-	if ((rc = db_prep(db, on ? sql_journal_delete : sql_journal_wal, &st)))
+	if ((rc = sq_prep(db, on ? sql_journal_delete : sql_journal_wal, &st)))
 		return rc;
-	if ((rc = db_step(st)) < 0)
+	if ((rc = sq_step(st)) < 0)
 		return rc == ERR_DB ? ERR_CONFLICT : rc;
-	ok = rc == 1 && strcmp(db_col_text(st, 0), want) == 0;
+	ok = rc == 1 && strcmp(sq_col_text(st, 0), want) == 0;
 	if (rc == 1)
-		db_done(st);
+		sq_done(st);
 	if (!ok)
 		return ERR_CONFLICT; /* WAL cannot be left while others read */
-	/* back to FULL, as db_open sets it (durable commits), not NORMAL */
+	/* back to FULL, as sq_open sets it (durable commits), not NORMAL */
 	/* a bulk load is recorded as one event by its caller, not row by row */
 	if ((rc = on ? audit_drop(db) : audit_install(db)))
 		return rc;
-	return db_exec(db, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL");
+	return sq_exec(db, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL");
 }
 
 /* Collect the rows of a check pragma: each row's columns joined by " ",
  * the first few kept in *msg. Returns the number of rows, or -1 when the
  * pragma failed (*msg then holds SQLite's message). */
-static int check_rows(struct db *db, const char *sql, bool ok_row, const char **msg, struct arena *a)
+static int check_rows(struct sdb *db, const char *sql, bool ok_row, const char **msg, struct arena *a)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, n = 0;
@@ -564,7 +603,7 @@ static int check_rows(struct db *db, const char *sql, bool ok_row, const char **
 	return n;
 }
 
-int db_integrity_check(struct db *db, const char **msg, struct arena *a)
+static int sq_integrity_check(struct sdb *db, const char **msg, struct arena *a)
 {
 	const char *fk = NULL;
 	int n, nfk;
@@ -587,7 +626,7 @@ int db_integrity_check(struct db *db, const char **msg, struct arena *a)
 	return ERR_INVALID;
 }
 
-int db_backup(struct db *db, const char *path)
+static int sq_backup(struct sdb *db, const char *path)
 {
 	sqlite3 *dst = NULL;
 	sqlite3_backup *b;
@@ -620,90 +659,13 @@ int db_backup(struct db *db, const char *path)
 	return rc == SQLITE_OK ? 0 : ERR_IO;
 }
 
-/* ---- pool ---- */
-
-struct db_pool {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int n, nfree;
-	struct db **all;
-	struct db **free;
-};
-
-int db_pool_open(const char *target, const struct db_opts *o, int n, struct db_pool **out)
-{
-	struct db_pool *p = calloc(1, sizeof(*p));
-	int rc = 0;
-
-	*out = NULL;
-	if (!p)
-		return ERR_NOMEM;
-	p->all = calloc((size_t)n, sizeof(*p->all));
-	p->free = calloc((size_t)n, sizeof(*p->free));
-	if (!p->all || !p->free) {
-		free(p->all);
-		free(p->free);
-		free(p);
-		return ERR_NOMEM;
-	}
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	for (int i = 0; i < n; i++) {
-		if ((rc = db_open(target, o, &p->all[i])))
-			break;
-		p->free[p->nfree++] = p->all[i];
-		p->n++;
-	}
-	if (rc) {
-		db_pool_close(p);
-		return rc;
-	}
-	*out = p;
-	return 0;
-}
-
-void db_pool_close(struct db_pool *p)
-{
-	if (!p)
-		return;
-	for (int i = 0; i < p->n; i++)
-		db_close(p->all[i]);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
-	free(p->all);
-	free(p->free);
-	free(p);
-}
-
-struct db *db_pool_get(struct db_pool *p)
-{
-	struct db *db;
-
-	pthread_mutex_lock(&p->mu);
-	while (p->nfree == 0)
-		pthread_cond_wait(&p->cv, &p->mu);
-	db = p->free[--p->nfree];
-	pthread_mutex_unlock(&p->mu);
-	return db;
-}
-
-void db_pool_put(struct db_pool *p, struct db *db)
-{
-	db_rollback(db); /* a request that failed mid-transaction leaves nothing */
-	db_set_actor(db, 0, NULL, NULL);
-	pthread_mutex_lock(&p->mu);
-	p->free[p->nfree++] = db;
-	pthread_cond_signal(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
 /* ---- the audit trail ----
  *
  * Every change to a record is appended to audit_log (migration 0014) by
  * TEMP triggers this connection generates from the schema when it opens
  * (and again after a migration): AFTER INSERT / UPDATE / DELETE on every
  * table but the ones below, recording the row before and after as JSON,
- * the actor the connection was given (db_set_actor), the time, and a hash
+ * the actor the connection was given (sq_set_actor), the time, and a hash
  * chained to the previous row. Generating them from the schema means a new
  * table is audited without anyone remembering to. The DDL is built from
  * table and column names read from the schema itself, never from input. */
@@ -730,12 +692,12 @@ static bool in_list(const char *const *l, const char *s)
 	return false;
 }
 
-int db_audit_enable(struct db *db, bool on)
+static int sq_audit_enable(struct sdb *db, bool on)
 {
 	return on ? audit_install(db) : audit_drop(db);
 }
 
-void db_set_actor(struct db *db, long long user_id, const char *name, const char *ip)
+static void sq_set_actor(struct sdb *db, long long user_id, const char *name, const char *ip)
 {
 	db->actor_id = user_id;
 	snprintf(db->actor_name, sizeof(db->actor_name), "%s", name ? name : "");
@@ -744,7 +706,7 @@ void db_set_actor(struct db *db, long long user_id, const char *name, const char
 
 static void fn_actor_id(sqlite3_context *c, int n, sqlite3_value **v)
 {
-	struct db *db = sqlite3_user_data(c);
+	struct sdb *db = sqlite3_user_data(c);
 
 	(void)n;
 	(void)v;
@@ -756,7 +718,7 @@ static void fn_actor_id(sqlite3_context *c, int n, sqlite3_value **v)
 
 static void fn_actor_name(sqlite3_context *c, int n, sqlite3_value **v)
 {
-	struct db *db = sqlite3_user_data(c);
+	struct sdb *db = sqlite3_user_data(c);
 
 	(void)n;
 	(void)v;
@@ -765,7 +727,7 @@ static void fn_actor_name(sqlite3_context *c, int n, sqlite3_value **v)
 
 static void fn_actor_ip(sqlite3_context *c, int n, sqlite3_value **v)
 {
-	struct db *db = sqlite3_user_data(c);
+	struct sdb *db = sqlite3_user_data(c);
 
 	(void)n;
 	(void)v;
@@ -806,7 +768,7 @@ static void fn_audit_hash(sqlite3_context *c, int n, sqlite3_value **v)
 	sqlite3_result_text(c, hex, -1, SQLITE_TRANSIENT);
 }
 
-static int audit_functions(struct db *db)
+static int audit_functions(struct sdb *db)
 {
 	const int f = SQLITE_UTF8;
 
@@ -819,7 +781,7 @@ static int audit_functions(struct db *db)
 	return 0;
 }
 
-static int audit_drop(struct db *db)
+static int audit_drop(struct sdb *db)
 {
 	for (;;) {
 		sqlite3_stmt *st;
@@ -836,7 +798,7 @@ static int audit_drop(struct db *db)
 		}
 		snprintf(sql, sizeof(sql), "DROP TRIGGER temp.\"%.80s\"", (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
-		if ((rc = db_exec(db, sql)))
+		if ((rc = sq_exec(db, sql)))
 			return rc;
 	}
 }
@@ -874,7 +836,7 @@ static int audit_json(struct buf *b, const char *x, char cols[][64], const bool 
 }
 
 /* One trigger: action is insert, update or delete. */
-static int audit_trigger(struct db *db, const char *t, const char *action, char cols[][64], const bool *secret,
+static int audit_trigger(struct sdb *db, const char *t, const char *action, char cols[][64], const bool *secret,
 			 int ncols, bool has_org, bool is_orgs)
 {
 	struct arena a;
@@ -920,12 +882,12 @@ static int audit_trigger(struct db *db, const char *t, const char *action, char 
 	else
 		audit_json(&b, "NEW", cols, secret, ncols);
 	buf_puts(&b, " AS aft); END");
-	rc = b.err ? b.err : db_exec(db, buf_cstr(&b));
+	rc = b.err ? b.err : sq_exec(db, buf_cstr(&b));
 	arena_release(&a);
 	return rc;
 }
 
-static int audit_table(struct db *db, const char *t)
+static int audit_table(struct sdb *db, const char *t)
 {
 	char cols[128][64];
 	bool secret[128];
@@ -957,7 +919,7 @@ static int audit_table(struct db *db, const char *t)
 /* (Re)create the triggers of every audited table; nothing when the schema
  * has no audit_log yet (before migration 0014) or the connection is
  * read-only. */
-static int audit_install(struct db *db)
+static int audit_install(struct sdb *db)
 {
 	sqlite3_stmt *st;
 	char (*tables)[64];
@@ -990,5 +952,80 @@ static int audit_install(struct db *db)
 	for (int i = 0; i < n && !rc; i++)
 		rc = audit_table(db, tables[i]);
 	free(tables);
+	return rc;
+}
+
+/* ---- the interface's table ---- */
+
+#define SDB(d) ((struct sdb *)(d))
+#define SST(s) ((struct sstmt *)(s))
+
+static void w_close(struct db *d) { sq_close(SDB(d)); }
+static int w_migrate(struct db *d, int *n) { return sq_migrate(SDB(d), n); }
+static int w_schema_version(struct db *d, int *v) { return sq_schema_version(SDB(d), v); }
+static int w_begin(struct db *d) { return sq_begin(SDB(d)); }
+static int w_commit(struct db *d) { return sq_commit(SDB(d)); }
+static void w_rollback(struct db *d) { sq_rollback(SDB(d)); }
+static int w_prep(struct db *d, const char *sql, struct db_stmt **out)
+{
+	struct sstmt *s;
+	int rc = sq_prep(SDB(d), sql, &s);
+
+	*out = rc ? NULL : &s->base;
+	return rc;
+}
+static void w_bind_int(struct db_stmt *s, int i, long long v) { sq_bind_int(SST(s), i, v); }
+static void w_bind_textn(struct db_stmt *s, int i, const char *t, size_t n) { sq_bind_textn(SST(s), i, t, n); }
+static void w_bind_null(struct db_stmt *s, int i) { sq_bind_null(SST(s), i); }
+static bool w_has_param(struct db_stmt *s, int i) { return sq_has_param(SST(s), i); }
+static int w_step(struct db_stmt *s) { return sq_step(SST(s)); }
+static void w_done(struct db_stmt *s) { sq_done(SST(s)); }
+static long long w_col_int(struct db_stmt *s, int c) { return sq_col_int(SST(s), c); }
+static const char *w_col_text(struct db_stmt *s, int c) { return sq_col_text(SST(s), c); }
+static bool w_col_isnull(struct db_stmt *s, int c) { return sq_col_isnull(SST(s), c); }
+static char *w_col_dup(struct db_stmt *s, int c, struct arena *a) { return sq_col_dup(SST(s), c, a); }
+static long long w_changes(struct db *d) { return sq_changes(SDB(d)); }
+static int w_exec(struct db *d, const char *sql) { return sq_exec(SDB(d), sql); }
+static int w_bulk_mode(struct db *d, bool on) { return sq_bulk_mode(SDB(d), on); }
+static void w_set_actor(struct db *d, long long id, const char *n, const char *ip) { sq_set_actor(SDB(d), id, n, ip); }
+static int w_audit_enable(struct db *d, bool on) { return sq_audit_enable(SDB(d), on); }
+static int w_backup(struct db *d, const char *path) { return sq_backup(SDB(d), path); }
+static int w_integrity_check(struct db *d, const char **msg, struct arena *a) { return sq_integrity_check(SDB(d), msg, a); }
+
+static const struct db_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = w_close,
+	.migrate = w_migrate,
+	.schema_version = w_schema_version,
+	.begin = w_begin,
+	.commit = w_commit,
+	.rollback = w_rollback,
+	.prep = w_prep,
+	.bind_int = w_bind_int,
+	.bind_textn = w_bind_textn,
+	.bind_null = w_bind_null,
+	.has_param = w_has_param,
+	.step = w_step,
+	.done = w_done,
+	.col_int = w_col_int,
+	.col_text = w_col_text,
+	.col_isnull = w_col_isnull,
+	.col_dup = w_col_dup,
+	.changes = w_changes,
+	.exec = w_exec,
+	.bulk_mode = w_bulk_mode,
+	.set_actor = w_set_actor,
+	.audit_enable = w_audit_enable,
+	.engine_version = sq_engine_version,
+	.backup = w_backup,
+	.integrity_check = w_integrity_check,
+};
+
+int db_sqlite_open(const char *path, const struct db_opts *o, struct db **out)
+{
+	struct sdb *db;
+	int rc = sq_open(path, o, &db);
+
+	*out = rc ? NULL : &db->base;
 	return rc;
 }

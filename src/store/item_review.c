@@ -134,7 +134,7 @@ static const char sql_ver_save[] =
 	"published_on, category, topic, genre, validity, validity_on, summary, body_md, attachments, replaced_on, "
 	"reason) SELECT i.org_id, i.id, i.version, i.index_no, i.title, i.doc_no, i.publisher, i.written_on, "
 	"i.published_on, c.name, i.topic, i.genre, i.validity, i.validity_on, i.summary, i.body_md, "
-	"COALESCE((SELECT group_concat(filename, char(10)) FROM attachments WHERE item_id = i.id), ''), $3, $4 "
+	"COALESCE((SELECT group_concat(filename, '\n') FROM attachments WHERE item_id = i.id), ''), $3, $4 "
 	"FROM items i JOIN categories c ON c.id = i.category_id WHERE i.org_id = $1 AND i.id = $2";
 #define VER_COLS                                                                                           \
 	"id, version, index_no, title, doc_no, publisher, written_on, published_on, category, topic, genre, " \

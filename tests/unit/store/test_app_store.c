@@ -20,6 +20,7 @@
 #include "store/db.h"
 #include "store/fts.h"
 #include "store/store.h"
+#include "test_db.h"
 #include "core/banned.h"
 
 #define NOW "2021-03-01T08:00:00Z"
@@ -28,7 +29,7 @@ static struct fts_ctx *fts;
 
 struct fx {
 	char dir[64];
-	char path[128];
+	char path[192];  /* db_open's target: the SQLite file or a PostgreSQL URL (test_db.h) */
 	struct db *db;
 	struct arena a;
 	long long org;   /* the org of most tests */
@@ -65,7 +66,12 @@ static int setup(void **state)
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/gk-test-app-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/gk.db", f->dir);
+	{
+		char file[128];
+
+		snprintf(file, sizeof(file), "%s/gk.db", f->dir);
+		test_db_target(file, f->path, sizeof(f->path));
+	}
 	arena_init(&f->a, 0);
 	assert_int_equal(db_open(f->path, &o, &f->db), 0);
 	assert_int_equal(db_migrate(f->db, &applied), 0);
@@ -80,9 +86,10 @@ static int teardown(void **state)
 {
 	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
 	struct fx *f = *state;
-	char p[160];
+	char p[224];
 
 	db_close(f->db);
+	test_db_drop(f->path);
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
 		unlink(p);

@@ -20,13 +20,14 @@
 #include "store/db.h"
 #include "store/fts.h"
 #include "store/store.h"
+#include "test_db.h"
 #include "core/banned.h"
 
 static struct fts_ctx *fts;
 
 struct fx {
 	char dir[64];
-	char path[128];
+	char path[192];  /* db_open's target: the SQLite file or a PostgreSQL URL (test_db.h) */
 	struct db *db;
 	struct arena a;
 	struct org org;
@@ -49,7 +50,12 @@ static int setup(void **state)
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/gk-test-audit-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/gk.db", f->dir);
+	{
+		char file[128];
+
+		snprintf(file, sizeof(file), "%s/gk.db", f->dir);
+		test_db_target(file, f->path, sizeof(f->path));
+	}
 	assert_int_equal(db_open(f->path, &(struct db_opts){ .fts = fts }, &f->db), 0);
 	assert_int_equal(db_migrate(f->db, NULL), 0);
 	arena_init(&f->a, 0);
@@ -63,10 +69,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[160];
+	char p[224];
 	const char *const sfx[] = { "", "-wal", "-shm" };
 
 	db_close(f->db);
+	test_db_drop(f->path);
 	arena_release(&f->a);
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(p, sizeof(p), "%s%s", f->path, sfx[i]);
@@ -160,7 +167,8 @@ static void test_append_only(void **state)
 	assert_int_equal(store_audit_verify(f->db, &bad, &rows), 0);
 	assert_int_equal(bad, 0);
 	/* with the guard taken away (outside the application), an edit is found */
-	assert_int_equal(db_exec(f->db, "DROP TRIGGER audit_log_no_update"), 0);
+	assert_int_equal(db_exec(f->db, test_pg_url() ? "DROP TRIGGER audit_log_no_update ON audit_log"
+						       : "DROP TRIGGER audit_log_no_update"), 0);
 	assert_int_equal(db_exec(f->db, "UPDATE audit_log SET ip = '6.6.6.6' WHERE id = 1"), 0);
 	assert_int_equal(store_audit_verify(f->db, &bad, &rows), 0);
 	assert_int_equal(bad, 1);

@@ -25,6 +25,7 @@
 #include "store/db.h"
 #include "store/fts.h"
 #include "store/store.h"
+#include "test_db.h"
 #include "core/banned.h"
 
 #define NOW "2020-08-25T08:00:00Z"
@@ -35,7 +36,7 @@ static struct fts_ctx *fts;
 
 struct fx {
 	char dir[64];
-	char path[128];
+	char path[192];       /* db_open's target: the SQLite file or a PostgreSQL URL (test_db.h) */
 	struct db *db;
 	struct arena a;
 	struct org org;       /* 00258038-9, default pattern, default categories */
@@ -98,7 +99,12 @@ static int setup(void **state)
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/gk-test-store-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/gk.db", f->dir);
+	{
+		char file[128];
+
+		snprintf(file, sizeof(file), "%s/gk.db", f->dir);
+		test_db_target(file, f->path, sizeof(f->path));
+	}
 	arena_init(&f->a, 0);
 	f->db = open_db(f->path);
 	assert_int_equal(db_migrate(f->db, &applied), 0);
@@ -113,7 +119,7 @@ static int setup(void **state)
 static void rm_db_files(const char *path)
 {
 	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char p[160];
+	char p[224];
 
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
@@ -126,7 +132,10 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	db_close(f->db);
-	rm_db_files(f->path);
+	if (test_pg_url())
+		test_db_drop(f->path);
+	else
+		rm_db_files(f->path);
 	assert_int_equal(rmdir(f->dir), 0);
 	arena_release(&f->a);
 	assert_null(f->a.head);
@@ -197,8 +206,9 @@ static long long count(struct fx *f, const struct item_filter *filter)
 
 /* ---- migrations and connection settings ---- */
 
-/* What db_migrate should apply on a new SQLite database: every
- * src/store/migrations/NNNN_*.sql asset that is not PostgreSQL-only. */
+/* What db_migrate should apply on a new database: every
+ * src/store/migrations/NNNN_*.sql asset that is not the other engine's
+ * (NNNN_x.pg.sql on SQLite, NNNN_x.sqlite.sql on PostgreSQL). */
 static void expected_migrations(int *n, int *max)
 {
 	static const char dir[] = "src/store/migrations/";
@@ -214,8 +224,10 @@ static void expected_migrations(int *n, int *max)
 			continue;
 		base = name + sizeof(dir) - 1;
 		len = strlen(base);
-		if (len < 9 || strcmp(base + len - 4, ".sql") != 0 ||
-		    (len > 7 && strcmp(base + len - 7, ".pg.sql") == 0))
+		if (len < 9 || strcmp(base + len - 4, ".sql") != 0)
+			continue;
+		if (test_pg_url() ? len > 11 && strcmp(base + len - 11, ".sqlite.sql") == 0
+				  : len > 7 && strcmp(base + len - 7, ".pg.sql") == 0)
 			continue;
 		assert_int_equal(num_parse(base, 4, 1, 9999, &v), 0);
 		(*n)++;
@@ -228,12 +240,13 @@ static void expected_migrations(int *n, int *max)
 static void test_migrations_apply_once(void **state)
 {
 	struct fx *f = *state;
-	char path[160];
+	char file[160], path[192];
 	struct db *db;
 	int applied = -1, v = -1, want_n, want_max;
 
 	expected_migrations(&want_n, &want_max);
-	snprintf(path, sizeof(path), "%s/fresh.db", f->dir);
+	snprintf(file, sizeof(file), "%s/fresh.db", f->dir);
+	test_db_target(file, path, sizeof(path));
 	db = open_db(path);
 	assert_int_equal(db_schema_version(db, &v), 0);
 	assert_int_equal(v, 0);
@@ -255,7 +268,10 @@ static void test_migrations_apply_once(void **state)
 	assert_int_equal(db_schema_version(db, &v), 0);
 	assert_int_equal(v, want_max);
 	db_close(db);
-	rm_db_files(path);
+	if (test_pg_url())
+		test_db_drop(path);
+	else
+		rm_db_files(path);
 }
 
 /* WAL mode: a write leaves a -wal file beside the database while the
@@ -263,9 +279,11 @@ static void test_migrations_apply_once(void **state)
 static void test_wal_mode(void **state)
 {
 	struct fx *f = *state;
-	char wal[160];
+	char wal[224];
 	struct stat st;
 
+	if (test_pg_url())
+		skip(); /* a SQLite journal mode */
 	add_item(f, f->org.id, f->cat_policy, "写入一行", NULL, "");
 	snprintf(wal, sizeof(wal), "%s-wal", f->path);
 	assert_int_equal(stat(wal, &st), 0);
