@@ -2,7 +2,7 @@
 # commands a newcomer needs; both install what is missing first.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libpq friso libcmark jansson libsodium libzip pangocairo xlsxwriter liboath poppler-glib
+include mk/pkgs.mk
 WARN    := -Wall -Wextra -Werror -Wpedantic -Wstrict-prototypes -Wvla -Wno-unused-parameter \
            -Wshadow -Wformat=2 -Wno-format-nonliteral
 CSTD    := -std=c17 -D_GNU_SOURCE
