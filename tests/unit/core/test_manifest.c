@@ -31,7 +31,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
+	char cmd[600];
 
 	snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s' && rm -rf '%s'", root, root);
 	return system(cmd) == 0 ? 0 : -1;
@@ -95,6 +95,25 @@ static void test_unwritable_dir_keeps_old_file(void **state)
 	assert_string_equal(slurp(path, got, sizeof(got)), "published");
 	assert_int_equal(count_entries(dir), 1);
 	assert_int_equal(chmod(dir, 0755), 0);
+}
+
+/* Also as root: a rename that cannot happen (a directory in the way)
+ * leaves no temporary file, and a parent that is a file fails cleanly. */
+static void test_failed_write_leaves_nothing(void **state)
+{
+	char path[400], dir[400];
+
+	snprintf(dir, sizeof(dir), "%s/d", root);
+	snprintf(path, sizeof(path), "%s/d/page.html/inner", root);
+	assert_int_equal(afile_write(path, "x", 1, false), 0);
+	snprintf(path, sizeof(path), "%s/d/page.html", root);
+	assert_int_equal(afile_write(path, "over a directory", 16, true), ERR_IO);
+	assert_int_equal(count_entries(dir), 1);
+	snprintf(path, sizeof(path), "%s/d/page.html/inner/deeper.html", root);
+	assert_int_equal(afile_write(path, "under a file", 12, true), ERR_IO);
+	assert_true(afile_is_temp(".page.html.tmp-a1B2c3"));
+	assert_false(afile_is_temp("page.html.tmp-a1B2c3"));
+	assert_false(afile_is_temp(".page.html"));
 }
 
 static void test_sha256(void **state)
@@ -226,6 +245,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_write_replaces_whole_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_dir_keeps_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sha256, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_malformed, setup, teardown),
