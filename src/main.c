@@ -58,7 +58,7 @@ static const struct cmd cmds[] = {
 	  "  --static DIR       同时维护静态页面目录：发布、撤回、更正后重新生成受影响的页面\n"
 	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n" DB_HELP },
 	{ "publish-static", cli_publish_static, "生成公开页面的静态文件，或检查静态目录是否被改动",
-	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all] [--base-url URL]\n"
+	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all | --item ID] [--base-url URL]\n"
 	  "      gongkai publish-static --verify DIR\n"
 	  "\n"
 	  "把公开页面（机构首页、公开目录各类别和年份的第一页、公开指南、信息页及其历史版本、\n"
@@ -71,6 +71,7 @@ static const struct cmd cmds[] = {
 	  "  --out DIR          静态目录（不存在时创建）\n"
 	  "  --all              重新生成每一页并与磁盘上的文件比较，修复被改动或删除的文件\n"
 	  "                     （不加时，已生成的信息页不再重新生成）\n"
+	  "  --item ID          只重新生成这条信息的页面（已撤回的删除）及机构首页、目录、订阅、站点地图\n"
 	  "  --base-url URL     订阅和站点地图中的网址前缀（默认 http://localhost）\n"
 	  "  --verify DIR       按清单检查 DIR：列出改动、多出、缺少的文件；有则退出状态 1\n" DB_HELP },
 	{ "user", cli_user, "管理工作人员账号、各机构中的角色和双重验证",

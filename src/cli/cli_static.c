@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/manifest.h"
+#include "core/str.h"
 #include "http/static_site.h"
 #include "store/db.h"
 #include "core/banned.h"
@@ -64,11 +65,13 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "verify", required_argument, NULL, 'v' },
+		{ "item", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct static_site site = { .base = DEFAULT_BASE };
 	const char *org = NULL, *check = NULL;
 	bool full = false;
+	long long item = 0;
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
 	struct static_stats st;
@@ -94,6 +97,10 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 		case 'v':
 			check = optarg;
 			break;
+		case 'i':
+			if (num_parse(optarg, strlen(optarg), 1, 1LL << 53, &item))
+				return cli_usage_fail(c, "--item 应为信息编号（正整数）");
+			break;
 		}
 	}
 	if (o != CLI_OPT_END)
@@ -109,6 +116,8 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 		return cli_usage_fail(c, "缺少 --out DIR（静态目录）");
 	if (!base_valid(site.base))
 		return cli_usage_fail(c, "--base-url 应为 http://主机[:端口] 或 https://主机[:端口]，末尾不带 /");
+	if (item && (!org || full))
+		return cli_usage_fail(c, "--item 须与 --org 同用，且不能与 --all 同用");
 	if (org && !cli_slug_valid(org))
 		return cli_usage_fail(c, "--org 不是有效的机构标识：%s", org);
 	if (cli_db_require(c))
@@ -118,12 +127,15 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 		return CLI_FAIL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = static_build_standalone(db, &site, org, full, &st, err, sizeof(err));
+	if (item)
+		rc = static_item_standalone(db, &site, org, item, &st, err, sizeof(err));
+	else
+		rc = static_build_standalone(db, &site, org, full, &st, err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	cli_db_close(db, fts);
 	if (rc)
 		return cli_fail("%s", *err ? err : cli_err_text(rc));
-	fprintf(stderr, "gongkai: 静态页面：生成 %lld 页，写入 %lld 个文件，删除 %lld 个，用时 %.2f 秒\n", st.rendered,
+	fprintf(stderr, "gongkai: 静态页面：生成 %lld 页，写入 %lld 个文件，删除 %lld 个，用时 %.3f 秒\n", st.rendered,
 		st.written, st.removed, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return CLI_OK;
 }

@@ -484,3 +484,23 @@ int static_build_standalone(struct db *db, const struct static_site *s, const ch
 	arena_release(&app.arena);
 	return rc;
 }
+
+int static_item_standalone(struct db *db, const struct static_site *s, const char *org_slug, long long item_id,
+			   struct static_stats *st, char *err, size_t errlen)
+{
+	struct app app;
+	struct org org;
+	int rc;
+
+	memset(&app, 0, sizeof(app));
+	arena_init(&app.arena, 0);
+	if ((rc = store_org_by_slug(db, &app.arena, org_slug, &org)))
+		snprintf(err, errlen, rc == ERR_NOT_FOUND ? "没有这个机构：%s" : "无法读取机构 %s", org_slug);
+	else if ((rc = http_load_templates(&app.tmpl)))
+		snprintf(err, errlen, "页面模板无法加载（%s）", err_name(rc));
+	else
+		rc = static_item_changed(&app, db, s, &org, item_id, st, err, errlen);
+	tmpl_set_free(app.tmpl);
+	arena_release(&app.arena);
+	return rc;
+}

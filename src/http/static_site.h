@@ -52,6 +52,11 @@ int static_build(struct app *app, struct db *db, const struct static_site *s, co
 int static_build_standalone(struct db *db, const struct static_site *s, const char *org_slug, bool full,
 			    struct static_stats *st, char *err, size_t errlen);
 
+/* static_item_changed for a command (publish-static --item): the org by
+ * slug, its own templates. */
+int static_item_standalone(struct db *db, const struct static_site *s, const char *org_slug, long long item_id,
+			   struct static_stats *st, char *err, size_t errlen);
+
 /* After item_id of org was published, withdrawn or corrected (after the
  * transaction committed): its pages and versions (or their removal), the
  * org's home, catalog first pages, feeds and the sitemap. 0 or an err
