@@ -280,8 +280,9 @@ static int put_sitemap(struct gen *g)
 	return one(g, NULL, K_SITEMAP, 0, 0, "/sitemap.xml", "sitemap.xml", NULL);
 }
 
-/* An item's page and its replaced versions, or their removal. */
-static int put_item(struct gen *g, const struct org *org, long long id)
+/* An item's page and its replaced versions, or their removal. *corrected
+ * (may be NULL) says whether it has replaced versions. */
+static int put_item(struct gen *g, const struct org *org, long long id, bool *corrected)
 {
 	char url[256], rel[300];
 	const char **old;
@@ -297,6 +298,8 @@ static int put_item(struct gen *g, const struct org *org, long long id)
 		return rc;
 	if (!gone && (rc = store_item_version_list(g->db, &g->a, org->id, id, &v, &nv)))
 		return fail_rc(g, rel, rc);
+	if (corrected)
+		*corrected = nv > 0;
 	for (size_t i = 0; i < nv; i++) {
 		snprintf(url, sizeof(url), "/o/%s/items/%lld/versions/%d", org->slug, id, v[i].version);
 		snprintf(rel, sizeof(rel), "o/%s/items/%lld/versions/%d.html", org->slug, id, v[i].version);
@@ -321,8 +324,10 @@ static int put_item(struct gen *g, const struct org *org, long long id)
 }
 
 /* The org's pages that every publication changes: home, catalog first
- * pages (each shows every category's count), 指南, feeds. */
-static int put_org_pages(struct gen *g, const struct org *org)
+ * pages (each shows every category's count), 指南, the org's feed, and
+ * the feed of category feed_cat (each holds only its own category's
+ * items), or of every category when feed_cat is 0. */
+static int put_org_pages(struct gen *g, const struct org *org, long long feed_cat)
 {
 	char url[256], rel[300];
 	struct category *cats;
@@ -355,6 +360,8 @@ static int put_org_pages(struct gen *g, const struct org *org)
 		snprintf(rel, sizeof(rel), "o/%s/catalog?category=%lld.html", org->slug, cats[i].id);
 		if ((rc = one(g, org, K_CATALOG_CAT, cats[i].id, 0, url, rel, NULL)))
 			return rc;
+		if (feed_cat && cats[i].id != feed_cat)
+			continue;
 		snprintf(url, sizeof(url), "/o/%s/feed/%lld.atom", org->slug, cats[i].id);
 		snprintf(rel, sizeof(rel), "o/%s/feed/%lld.atom", org->slug, cats[i].id);
 		if ((rc = one(g, org, K_FEED, cats[i].id, 0, url, rel, NULL)))
@@ -381,7 +388,7 @@ static int build_org(struct gen *g, const struct org *org)
 	struct manifest pub;
 	int rc;
 
-	if ((rc = put_org_pages(g, org)))
+	if ((rc = put_org_pages(g, org, 0)))
 		return rc;
 	if ((rc = store_item_list(g->db, &g->a, &f, &rows, &n, NULL)))
 		return fail_rc(g, org->slug, rc);
@@ -393,7 +400,7 @@ static int build_org(struct gen *g, const struct org *org)
 			return rc;
 		if (!g->full && manifest_get(&g->m, rel))
 			continue;
-		if ((rc = put_item(g, org, rows[i].id)))
+		if ((rc = put_item(g, org, rows[i].id, NULL)))
 			return rc;
 	}
 	/* pages of items no longer published */
@@ -456,12 +463,18 @@ int static_item_changed(struct app *app, struct db *db, const struct static_site
 			long long item_id, struct static_stats *st, char *err, size_t errlen)
 {
 	struct gen g;
+	struct item it;
+	bool corrected = false;
 	int rc = gen_open(&g, app, db, s, false, st, err, errlen);
 
+	if (!rc && (rc = store_item_get(db, &g.a, org->id, item_id, &it)))
+		rc = fail_rc(&g, "item", rc);
 	if (!rc)
-		rc = put_item(&g, org, item_id);
+		rc = put_item(&g, org, item_id, &corrected);
+	/* a correction may have moved the item to another category: then
+	 * every category's feed */
 	if (!rc)
-		rc = put_org_pages(&g, org);
+		rc = put_org_pages(&g, org, corrected ? 0 : it.category_id);
 	if (!rc)
 		rc = put_sitemap(&g);
 	return gen_close(&g, rc);
