@@ -54,7 +54,26 @@ static const struct cmd cmds[] = {
 	  "  --timeout S        连接无数据多少秒后断开，1-3600（默认 30）\n"
 	  "  --per-ip-connections N  同一地址同时打开的连接数上限，0 为不限（默认 256）\n"
 	  "  --search-limit N   同一地址每分钟的检索次数上限，0 为不限（默认 60）\n"
-	  "  --https            网站经 HTTPS 访问（如由反向代理提供）：发送 HSTS 头\n" DB_HELP },
+	  "  --https            网站经 HTTPS 访问（如由反向代理提供）：发送 HSTS 头\n"
+	  "  --static DIR       同时维护静态页面目录：发布、撤回、更正后重新生成受影响的页面\n"
+	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n" DB_HELP },
+	{ "publish-static", cli_publish_static, "生成公开页面的静态文件，或检查静态目录是否被改动",
+	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all | --item ID] [--base-url URL]\n"
+	  "      gongkai publish-static --verify DIR\n"
+	  "\n"
+	  "把公开页面（机构首页、公开目录各类别和年份的第一页、公开指南、信息页及其历史版本、\n"
+	  "Atom 订阅、站点地图、样式表）生成为 DIR 下的文件，与网站动态生成的页面逐字节相同；\n"
+	  "每个文件先写临时文件再改名，内容没变的不写；DIR/.manifest 记录每个文件的大小和 SHA-256。\n"
+	  "检索、表单、申请查询、附件和列表的后续各页仍由 gongkai serve 提供（见 deploy/nginx-static.conf）。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --org SLUG         只生成这个机构的页面（默认：所有机构）\n"
+	  "  --out DIR          静态目录（不存在时创建）\n"
+	  "  --all              重新生成每一页并与磁盘上的文件比较，修复被改动或删除的文件\n"
+	  "                     （不加时，已生成的信息页不再重新生成）\n"
+	  "  --item ID          只重新生成这条信息的页面（已撤回的删除）及机构首页、目录、订阅、站点地图\n"
+	  "  --base-url URL     订阅和站点地图中的网址前缀（默认 http://localhost）\n"
+	  "  --verify DIR       按清单检查 DIR：列出改动、多出、缺少的文件；有则退出状态 1\n" DB_HELP },
 	{ "user", cli_user, "管理工作人员账号、各机构中的角色和双重验证",
 	  "用法：gongkai user add NAME --org SLUG --role ROLE [--display 姓名] [--password-stdin]\n"
 	  "      gongkai user passwd NAME [--password-stdin | --random]\n"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/date.h"
@@ -83,6 +84,8 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "per-ip-connections", required_argument, NULL, 'P' },
 		{ "search-limit", required_argument, NULL, 'S' },
 		{ "https", no_argument, NULL, 'H' },
+		{ "static", required_argument, NULL, 'D' },
+		{ "static-base", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
@@ -140,6 +143,12 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		case 'H':
 			so.https = true;
 			break;
+		case 'D':
+			so.static_dir = optarg;
+			break;
+		case 'B':
+			so.static_base = optarg;
+			break;
 		}
 	}
 	if (o != CLI_OPT_END) {
@@ -156,7 +165,19 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		rc = cli_usage_fail(c, "--files 不能为空");
 		goto out;
 	}
+	if (so.static_dir && !*so.static_dir) {
+		rc = cli_usage_fail(c, "--static 不能为空");
+		goto out;
+	}
+	if (so.static_base && (strncmp(so.static_base, "http://", 7) != 0 && strncmp(so.static_base, "https://", 8) != 0)) {
+		rc = cli_usage_fail(c, "--static-base 应为 http://主机[:端口] 或 https://主机[:端口]");
+		goto out;
+	}
 	rc = CLI_FAIL;
+	/* not fatal: publishing works, and the staff see why the static pages lag */
+	if (so.static_dir && access(so.static_dir, W_OK) != 0)
+		log_warn("static: 静态目录 %s 不可写（%s）：发布后的静态页面将无法更新", so.static_dir,
+			 cli_errno_text(errno));
 	if (!so.files_dir && !(so.files_dir = arena_printf(&a, "%s.files", c->db_path)))
 		goto out;
 	if (ensure_dir(so.files_dir))

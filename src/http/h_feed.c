@@ -38,14 +38,13 @@ static void xml_text(struct buf *b, const char *s)
 		xml_escape(b, s, strlen(s));
 }
 
-static int feed(struct req *r, long long category_id)
+int page_feed(struct req *r, long long category_id, const char *base, struct page *p)
 {
 	struct item_filter f = { .org_id = r->org.id, .category_id = category_id, .status = "published",
 				 .limit = FEED_ENTRIES };
 	struct category cat = { 0 };
 	struct item_row *rows;
 	size_t n;
-	const char *base = base_url(r);
 	char updated[21];
 	struct buf b;
 	int rc;
@@ -53,12 +52,12 @@ static int feed(struct req *r, long long category_id)
 	if (category_id) {
 		rc = store_category_by_id(req_db(r), &r->arena, r->org.id, category_id, &cat);
 		if (rc == ERR_NOT_FOUND)
-			return respond_error(r, 404, "没有这个公开类别。");
+			return page_error(p, 404, "没有这个公开类别。");
 		if (rc)
-			return respond_error(r, 500, "服务器内部错误。");
+			return rc;
 	}
 	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
-		return respond_error(r, 500, "服务器内部错误。");
+		return rc;
 	time_format_utc(time(NULL), updated);
 	buf_init(&b, &r->arena, 4 * 1024 * 1024);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
@@ -108,33 +107,38 @@ static int feed(struct req *r, long long category_id)
 	}
 	buf_puts(&b, "</feed>\n");
 	if (b.err)
-		return respond_error(r, 500, "服务器内部错误。");
-	return respond_bytes(r, 200, "application/atom+xml; charset=utf-8", b.p, b.n, "public, max-age=300");
+		return b.err;
+	return page_bytes_set(p, "application/atom+xml; charset=utf-8", b.p, b.n, "public, max-age=300");
 }
 
 int h_feed(struct req *r)
 {
-	return feed(r, 0);
+	struct page p;
+	int rc = page_feed(r, 0, base_url(r), &p);
+
+	return respond_page(r, rc, &p);
 }
 
 int h_feed_category(struct req *r)
 {
-	return feed(r, r->id);
+	struct page p;
+	int rc = page_feed(r, r->id, base_url(r), &p);
+
+	return respond_page(r, rc, &p);
 }
 
-int h_sitemap(struct req *r)
+int page_sitemap(struct req *r, const char *base, struct page *p)
 {
 	struct item_filter f = { .status = "published", .limit = SITEMAP_MAX };
 	struct org *orgs;
 	struct item_row *rows;
 	size_t no, n;
-	const char *base = base_url(r);
 	struct buf b;
 	int rc;
 
 	if ((rc = store_org_list(req_db(r), &r->arena, &orgs, &no)) ||
 	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
-		return respond_error(r, 500, "服务器内部错误。");
+		return rc;
 	buf_init(&b, &r->arena, 16 * 1024 * 1024);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -155,6 +159,14 @@ int h_sitemap(struct req *r)
 	}
 	buf_puts(&b, "</urlset>\n");
 	if (b.err)
-		return respond_error(r, 500, "服务器内部错误。");
-	return respond_bytes(r, 200, "application/xml; charset=utf-8", b.p, b.n, "public, max-age=3600");
+		return b.err;
+	return page_bytes_set(p, "application/xml; charset=utf-8", b.p, b.n, "public, max-age=3600");
+}
+
+int h_sitemap(struct req *r)
+{
+	struct page p;
+	int rc = page_sitemap(r, base_url(r), &p);
+
+	return respond_page(r, rc, &p);
 }

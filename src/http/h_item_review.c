@@ -17,6 +17,7 @@
 #include "domain/safety/scan.h"
 #include "http/h_items.h"
 #include "http/http.h"
+#include "http/static_site.h"
 #include "render/markdown.h"
 #include "render/tmpl.h"
 #include "store/db.h"
@@ -152,7 +153,7 @@ int item_versions_ctx(struct req *r, struct tv *m, const struct item *it)
 }
 
 /* GET /o/{org}/items/{id}/versions/{id2}: a version a correction replaced. */
-int h_item_version(struct req *r)
+int page_item_version(struct req *r, struct page *p)
 {
 	struct item it;
 	struct item_version v;
@@ -161,16 +162,16 @@ int h_item_version(struct req *r)
 	int rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it);
 
 	if (rc == ERR_NOT_FOUND || (rc == 0 && strcmp(it.status, "published") != 0))
-		return respond_error(r, 404, "该信息不存在或已撤回。");
+		return page_error(p, 404, "该信息不存在或已撤回。");
 	if (rc)
-		return fail500(r, rc);
+		return rc ? rc : ERR_INTERNAL;
 	if (r->id2 <= 0 || r->id2 > 1000000)
-		return respond_error(r, 404, "该历史版本不存在。");
+		return page_error(p, 404, "该历史版本不存在。");
 	rc = store_item_version_get(req_db(r), &r->arena, r->org.id, it.id, (int)r->id2, &v);
 	if (rc == ERR_NOT_FOUND)
-		return respond_error(r, 404, "该历史版本不存在。");
+		return page_error(p, 404, "该历史版本不存在。");
 	if (rc || (rc = markdown_to_html(&r->arena, v.body_md, strlen(v.body_md), &body)))
-		return fail500(r, rc);
+		return rc ? rc : ERR_INTERNAL;
 	ctx = page_ctx(r, v.title);
 	m = tv_set_map(ctx, "v");
 	tv_set_int(m, "version", v.version);
@@ -189,7 +190,32 @@ int h_item_version(struct req *r)
 	tv_set_str(m, "reason", v.reason);
 	tv_set_html(m, "body", body);
 	tv_set_str(m, "current_url", arena_printf(&r->arena, "/o/%s/items/%lld", r->org.slug, it.id));
-	return respond_html(r, 200, "item_version", ctx);
+	return page_html(p, "item_version", ctx);
+}
+
+int h_item_version(struct req *r)
+{
+	struct page p;
+	int rc = page_item_version(r, &p);
+
+	return respond_page(r, rc, &p);
+}
+
+/* After a publication, correction or withdrawal committed: the static
+ * pages it changes (serve --static). A failure does not undo anything: it
+ * is logged and shown to the staff member, and publish-static --all
+ * repairs. Returns the warning, or NULL. */
+static const char *static_after(struct req *r, const char *action, bool published, long long item_id)
+{
+	struct static_stats st;
+	char err[512];
+
+	if (!r->app->site || !(strcmp(action, "withdraw") == 0 || published))
+		return NULL;
+	if (static_item_changed(r->app, req_db(r), r->app->site, &r->org, item_id, &st, err, sizeof(err)) == 0)
+		return NULL;
+	return arena_printf(&r->arena, "操作已完成，但静态页面未能更新：%s。请管理员检查静态目录后运行 "
+				       "gongkai publish-static --all 重新生成。", err);
 }
 
 /* POST /admin/o/{org}/items/{id}/action */
@@ -265,7 +291,7 @@ int h_admin_item_action(struct req *r)
 					 &it, msg, NULL);
 		log_info("item %lld %s by %s%s%s", r->id, action, r->user.username, index_no ? " as " : "",
 			 index_no ? index_no : "");
-		return item_form(r, 200, &it, NULL, notice);
+		return item_form(r, 200, &it, static_after(r, action, published, target), notice);
 	}
 	return fail500(r, rc ? rc : ERR_INTERNAL);
 }

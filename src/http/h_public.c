@@ -107,7 +107,7 @@ static int put_categories(struct req *r, struct tv *ctx, long long selected, str
 	return 0;
 }
 
-int h_org_home(struct req *r)
+int page_home(struct req *r, struct page *p)
 {
 	struct tv *ctx = page_ctx(r, "首页");
 	struct item_filter f = { .org_id = r->org.id, .status = "published", .limit = 10 };
@@ -118,12 +118,20 @@ int h_org_home(struct req *r)
 
 	if ((rc = put_categories(r, ctx, 0, &cats, &ncat)) ||
 	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
-		return server_error(r, rc);
+		return rc;
 	view_rows(r, tv_set_list(ctx, "latest"), rows, n);
-	return respond_html(r, 200, "home", ctx);
+	return page_html(p, "home", ctx);
 }
 
-int h_catalog(struct req *r)
+int h_org_home(struct req *r)
+{
+	struct page p;
+	int rc = page_home(r, &p);
+
+	return respond_page(r, rc, &p);
+}
+
+int page_catalog(struct req *r, struct page *p)
 {
 	struct tv *ctx;
 	struct item_filter f = { .org_id = r->org.id, .status = "published", .limit = PUBLIC_PER_PAGE };
@@ -148,22 +156,22 @@ int h_catalog(struct req *r)
 		for (size_t i = 0; i < 4; i++)
 			known = known || strcmp(validity, validities[i]) == 0;
 		if (!known)
-			return respond_error(r, 400, "有效性应为：有效、已修改、废止或失效。");
+			return page_error(p, 400, "有效性应为：有效、已修改、废止或失效。");
 		f.validity = validity;
 	}
 	if (f.category_id) {
 		rc = store_category_by_id(req_db(r), &r->arena, r->org.id, f.category_id, &cat);
 		if (rc == ERR_NOT_FOUND)
-			return respond_error(r, 404, "没有这个公开类别。");
+			return page_error(p, 404, "没有这个公开类别。");
 		if (rc)
-			return server_error(r, rc);
+			return rc;
 	}
 	f.offset = (page - 1) * PUBLIC_PER_PAGE;
 	ctx = page_ctx(r, f.category_id ? cat.name : "政府信息公开目录");
 	if ((rc = put_categories(r, ctx, f.category_id, &cats, &ncat)) ||
 	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)) ||
 	    (rc = store_item_years(req_db(r), &r->arena, r->org.id, &years, &ycounts, &ny)))
-		return server_error(r, rc);
+		return rc;
 	if (f.category_id) {
 		tv_set_str(ctx, "category_name", cat.name);
 		tv_set_str(ctx, "category_article", cat.article);
@@ -200,8 +208,16 @@ int h_catalog(struct req *r)
 	}
 	view_pager(r, ctx, page, PUBLIC_PER_PAGE, total, buf_cstr(&base));
 	if (n == 0 && page > 1)
-		return respond_error(r, 404, "没有这一页。");
-	return respond_html(r, 200, "catalog", ctx);
+		return page_error(p, 404, "没有这一页。");
+	return page_html(p, "catalog", ctx);
+}
+
+int h_catalog(struct req *r)
+{
+	struct page p;
+	int rc = page_catalog(r, &p);
+
+	return respond_page(r, rc, &p);
 }
 
 /* The item's metadata table and body, as the public sees them. */
@@ -234,10 +250,11 @@ static int item_ctx(struct req *r, struct tv *ctx, const struct item *it)
 	 * with every edit, so a cached body is current */
 	if (it->body_html && *it->body_html) {
 		body = safe_html_from_trusted(it->body_html, strlen(it->body_html));
-	} else if (!htmlcache_get(r->app->bodies, it->id, it->version, &r->arena, &body)) {
+	} else if (!r->app->bodies || !htmlcache_get(r->app->bodies, it->id, it->version, &r->arena, &body)) {
 		if ((rc = markdown_to_html(&r->arena, it->body_md, strlen(it->body_md), &body)))
 			return rc;
-		htmlcache_put(r->app->bodies, it->id, it->version, body);
+		if (r->app->bodies)
+			htmlcache_put(r->app->bodies, it->id, it->version, body);
 	}
 	tv_set_html(m, "body", body);
 	tv_set_bool(m, "html_body", it->body_html && *it->body_html);
@@ -263,24 +280,35 @@ static int item_ctx(struct req *r, struct tv *ctx, const struct item *it)
 	return 0;
 }
 
-int h_item(struct req *r)
+int page_item(struct req *r, struct page *p)
 {
 	struct item it;
 	struct tv *ctx;
 	int rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it);
 
 	if (rc == ERR_NOT_FOUND || (rc == 0 && strcmp(it.status, "published") != 0))
-		return respond_error(r, 404, "该信息不存在或已撤回。");
+		return page_error(p, 404, "该信息不存在或已撤回。");
 	if (rc)
-		return server_error(r, rc);
-	/* counted in memory, written in batches: reading is not a write */
-	if (r->method == M_GET)
-		view_batch_add(r->app->views, it.id);
-	it.views += view_batch_pending(r->app->views, it.id);
+		return rc;
+	/* counted in memory, written in batches: reading is not a write (the
+	 * static generator has no counter: its pages show the stored count) */
+	if (r->app->views) {
+		if (r->method == M_GET)
+			view_batch_add(r->app->views, it.id);
+		it.views += view_batch_pending(r->app->views, it.id);
+	}
 	ctx = page_ctx(r, it.title);
 	if ((rc = item_ctx(r, ctx, &it)))
-		return server_error(r, rc);
-	return respond_html(r, 200, "item", ctx);
+		return rc;
+	return page_html(p, "item", ctx);
+}
+
+int h_item(struct req *r)
+{
+	struct page p;
+	int rc = page_item(r, &p);
+
+	return respond_page(r, rc, &p);
 }
 
 int h_attachment(struct req *r)
@@ -373,15 +401,23 @@ int h_search(struct req *r)
 	return respond_html(r, 200, "search", ctx);
 }
 
-int h_guide(struct req *r)
+int page_guide(struct req *r, struct page *p)
 {
 	struct tv *ctx = page_ctx(r, "政府信息公开指南");
 	struct safe_html h;
 	int rc;
 
 	if ((rc = markdown_to_html(&r->arena, r->org.guide_md, strlen(r->org.guide_md), &h)))
-		return server_error(r, rc);
+		return rc;
 	tv_set_html(ctx, "guide", h);
 	tv_set_bool(ctx, "has_guide", *r->org.guide_md != '\0');
-	return respond_html(r, 200, "guide", ctx);
+	return page_html(p, "guide", ctx);
+}
+
+int h_guide(struct req *r)
+{
+	struct page p;
+	int rc = page_guide(r, &p);
+
+	return respond_page(r, rc, &p);
 }

@@ -19,6 +19,7 @@ struct ratelimit;
 struct fts_ctx;
 struct tmpl_set;
 struct tv;
+struct static_site;
 
 /* Long-lived state, built at start-up and read-only afterwards. */
 struct app {
@@ -32,6 +33,7 @@ struct app {
 	struct htmlcache *bodies;     /* rendered item bodies by (id, version) */
 	const char *dummy_hash;       /* checked for unknown users: same time as a real check */
 	bool https;                   /* reached over HTTPS: responses carry HSTS */
+	const struct static_site *site; /* serve --static: pages kept as files (NULL: none) */
 	struct app_limits {           /* per client address (http/ratelimit.h) */
 		struct ratelimit *search;          /* searches with a query: portal and API */
 		struct ratelimit *apply;           /* posts of the online application form */
@@ -160,6 +162,43 @@ int respond_rate_limited(struct req *r, int wait, const char *msg);
  * count)? Responds 429 with msg (and when to try again) itself and returns
  * false when over the limit. */
 bool req_rate_ok_or_respond(struct req *r, struct ratelimit *rl, bool count, const char *msg);
+
+/* A public page built without responding, so that the handler and the
+ * static site's generator (static_site.c) produce the same bytes: an HTML
+ * page (template and context), bytes (feeds, sitemap), or an error status
+ * with its Chinese message. The page_* builders return 0 with *p set, or
+ * an err code for a server error (the handler answers 500). They use of
+ * the request only its arena, database, org, id/id2, url and params, and
+ * see no session: the public's view. */
+struct page {
+	int status;           /* 200, or 4xx with msg */
+	const char *msg;
+	const char *tmpl;     /* HTML: the template and its context */
+	struct tv *ctx;
+	const char *ctype;    /* bytes: their type, the bytes, Cache-Control */
+	const char *body;
+	size_t len;
+	const char *cache;
+};
+int page_html(struct page *p, const char *tmpl, struct tv *ctx);
+int page_error(struct page *p, int status, const char *msg);
+int page_bytes_set(struct page *p, const char *ctype, const char *body, size_t len, const char *cache);
+/* Send a page built with result rc (nonzero: logged, 500). */
+int respond_page(struct req *r, int rc, const struct page *p);
+/* The bytes of a 200 page (HTML rendered from its template) in r's arena. */
+int page_render(struct req *r, const struct page *p, const char **out, size_t *n);
+
+int page_home(struct req *r, struct page *p);
+int page_catalog(struct req *r, struct page *p);   /* params category, year, validity, page */
+int page_item(struct req *r, struct page *p);      /* r->id */
+int page_item_version(struct req *r, struct page *p); /* r->id, version r->id2 */
+int page_guide(struct req *r, struct page *p);
+/* Feeds and sitemap hold absolute URLs: base is "http://host". */
+int page_feed(struct req *r, long long category_id, const char *base, struct page *p);
+int page_sitemap(struct req *r, const char *base, struct page *p);
+
+/* The templates compiled into the binary, parsed (server.c). */
+int http_load_templates(struct tmpl_set **out);
 
 /* The page context every template gets: site name, staff user, csrf. */
 struct tv *page_ctx(struct req *r, const char *title);

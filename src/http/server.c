@@ -30,6 +30,7 @@
 #include "render/tmpl.h"
 #include "store/db.h"
 #include "store/fts.h"
+#include "http/static_site.h"
 #include "core/banned.h"
 
 #define MAX_FORM_BYTES (2 * 1024 * 1024)  /* all non-file fields of one request */
@@ -395,6 +396,69 @@ int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ct
 				     strlen("服务器内部错误。\n"), NULL);
 	}
 	return respond_bytes(r, status, "text/html; charset=utf-8", b.p ? b.p : "", b.n, html_cache_policy(r, status));
+}
+
+/* ---- pages shared with the static site ---- */
+
+int page_html(struct page *p, const char *tmpl, struct tv *ctx)
+{
+	memset(p, 0, sizeof(*p));
+	p->status = 200;
+	p->tmpl = tmpl;
+	p->ctx = ctx;
+	return 0;
+}
+
+int page_error(struct page *p, int status, const char *msg)
+{
+	memset(p, 0, sizeof(*p));
+	p->status = status;
+	p->msg = msg;
+	return 0;
+}
+
+int page_bytes_set(struct page *p, const char *ctype, const char *body, size_t len, const char *cache)
+{
+	memset(p, 0, sizeof(*p));
+	p->status = 200;
+	p->ctype = ctype;
+	p->body = body;
+	p->len = len;
+	p->cache = cache;
+	return 0;
+}
+
+int respond_page(struct req *r, int rc, const struct page *p)
+{
+	if (rc) {
+		log_error("%s: %s", r->url, err_name(rc));
+		return respond_error(r, 500, "服务器内部错误，请稍后再试。");
+	}
+	if (p->status != 200)
+		return respond_error(r, p->status, p->msg);
+	if (p->tmpl)
+		return respond_html(r, 200, p->tmpl, p->ctx);
+	return respond_bytes(r, 200, p->ctype, p->body, p->len, p->cache);
+}
+
+int page_render(struct req *r, const struct page *p, const char **out, size_t *n)
+{
+	struct buf b;
+	int rc;
+
+	if (p->status != 200)
+		return ERR_INVALID;
+	if (!p->tmpl) {
+		*out = p->body;
+		*n = p->len;
+		return 0;
+	}
+	buf_init(&b, &r->arena, 8 * 1024 * 1024);
+	if ((rc = tmpl_render(r->app->tmpl, p->tmpl, p->ctx, &b)))
+		return rc;
+	*out = b.p ? b.p : "";
+	*n = b.n;
+	return 0;
 }
 
 /* ---- parameters ---- */
@@ -1175,9 +1239,9 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *v
 	}
 }
 
-static int load_templates(struct tmpl_set **out)
+int http_load_templates(struct tmpl_set **out)
 {
-	struct tmpl_src srcs[256];
+	struct tmpl_src srcs[256] = { 0 };
 	size_t n = 0;
 	char err[256];
 
@@ -1271,12 +1335,23 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 	app->files_dir = o->files_dir;
 	app->max_upload = o->max_upload > 0 ? o->max_upload : 50LL * 1024 * 1024;
 	app->https = o->https;
+	if (o->static_dir) {
+		struct static_site *site = arena_zalloc(&app->arena, sizeof(*site));
+
+		if (!site) {
+			rc = ERR_NOMEM;
+			goto fail;
+		}
+		site->dir = o->static_dir;
+		site->base = o->static_base ? o->static_base : "http://localhost";
+		app->site = site;
+	}
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o->files_dir);
 	if ((mkdir(o->files_dir, 0750) && errno != EEXIST) || (mkdir(tmpdir, 0750) && errno != EEXIST)) {
 		rc = err_log(ERR_IO, "serve: cannot create %s: %s", tmpdir, strerror(errno));
 		goto fail;
 	}
-	if ((rc = auth_init()) || (rc = load_templates(&app->tmpl)))
+	if ((rc = auth_init()) || (rc = http_load_templates(&app->tmpl)))
 		goto fail;
 	{
 		const char *pw;

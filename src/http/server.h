@@ -20,6 +20,8 @@ struct serve_opts {
 	int per_ip_connections; /* open connections per client address (0: default, <0: no limit) */
 	int search_limit;       /* searches per minute per address (0: default, <0: no limit) */
 	bool https;             /* the site is reached over HTTPS (a proxy in front): send HSTS */
+	const char *static_dir; /* keep the static pages there after publication (NULL: none) */
+	const char *static_base;/* "http://host" of the static pages' feeds and sitemap */
 	bool no_listen;         /* no socket, no threads: the caller hands in connections (fuzzing) */
 };
 

@@ -1,0 +1,60 @@
+/* manifest.h - the static site's manifest: DIR/.manifest lists every file
+ * the application wrote under DIR with its size and SHA-256, so that files
+ * changed, added or removed behind its back can be found.
+ *
+ * Format: a first line "# gongkai static manifest 1", then one line per
+ * file, sorted by path: "<sha256 hex> <size> <path relative to DIR>". Paths
+ * contain no newline and do not start with '/'. The manifest itself
+ * (".manifest"), the lock file (".lock") and afile_write's temporary files
+ * are not listed. */
+#ifndef GK_CORE_MANIFEST_H
+#define GK_CORE_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+
+#define MANIFEST_NAME ".manifest"
+#define MANIFEST_LOCK ".lock"
+
+struct mf_entry {
+	const char *path;
+	long long size;
+	char sha256[65];
+	bool live;           /* false: deleted (the slot is kept) */
+};
+
+/* An open-addressing table of entries by path, in arena memory. */
+struct manifest {
+	struct arena *a;
+	struct mf_entry *slots;
+	size_t cap, used, live;
+};
+
+/* Read dir/.manifest; a missing file is an empty manifest. ERR_INVALID for
+ * a malformed file, ERR_IO, ERR_NOMEM. */
+int manifest_load(struct arena *a, const char *dir, struct manifest *m);
+/* The live entry for path, or NULL. */
+const struct mf_entry *manifest_get(const struct manifest *m, const char *path);
+/* Add or replace path's entry. 0 or ERR_NOMEM, ERR_INVALID (bad path). */
+int manifest_put(struct manifest *m, const char *path, long long size, const char sha256[65]);
+/* Forget path (nothing when absent). */
+void manifest_del(struct manifest *m, const char *path);
+/* The live paths starting with prefix ("" for all), sorted; arena memory. */
+int manifest_paths(const struct manifest *m, const char *prefix, const char ***out, size_t *n);
+/* Write dir/.manifest atomically (afile_write). 0 or ERR_IO, ERR_NOMEM. */
+int manifest_save(const struct manifest *m, const char *dir, bool sync);
+
+enum mf_change { MF_CHANGED = 1, MF_ADDED, MF_REMOVED };
+struct mf_diff {
+	enum mf_change kind;
+	const char *path;
+};
+/* Compare the files under dir with its manifest: every file whose size or
+ * digest differs (changed), that is not listed (added) or that is listed
+ * but missing (removed), sorted by path. ERR_NOT_FOUND when dir has no
+ * manifest, ERR_INVALID when it is malformed, ERR_IO. */
+int manifest_verify(struct arena *a, const char *dir, struct mf_diff **out, size_t *n);
+
+#endif

@@ -1,0 +1,519 @@
+/* static_site.c - see static_site.h. */
+#include "http/static_site.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "core/afile.h"
+#include "core/assets.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/manifest.h"
+#include "http/http.h"
+#include "render/tmpl.h"
+#include "store/item_review.h"
+#include "store/store.h"
+#include "core/banned.h"
+
+#define ITEMS_MAX 10000000
+
+/* One run of the generator: the tree, its manifest, what was kept. */
+struct gen {
+	struct app *app;
+	struct db *db;
+	const struct static_site *s;
+	struct arena a;          /* the run: manifest, paths */
+	struct manifest m;
+	struct manifest keep;    /* full builds: paths produced in this run */
+	bool full;               /* compare with the disk, sync once at the end */
+	struct static_stats *st;
+	char *err;
+	size_t errlen;
+	int lock_fd;
+};
+
+static const char *errno_zh(int e)
+{
+	switch (e) {
+	case EACCES:
+	case EPERM:
+		return "没有写权限";
+	case ENOSPC:
+	case EDQUOT:
+		return "磁盘空间不足";
+	case EROFS:
+		return "文件系统只读";
+	case ENOENT:
+		return "目录不存在";
+	case ENOTDIR:
+		return "路径中有同名文件";
+	default:
+		return strerror(e);
+	}
+}
+
+static int fail_io(struct gen *g, const char *what, const char *rel)
+{
+	int e = errno;
+
+	snprintf(g->err, g->errlen, "静态页面%s失败：%s/%s（%s）", what, g->s->dir, rel, errno_zh(e));
+	log_error("static: %s %s/%s: %s", what, g->s->dir, rel, strerror(e));
+	return ERR_IO;
+}
+
+static int fail_rc(struct gen *g, const char *rel, int rc)
+{
+	snprintf(g->err, g->errlen, "静态页面生成失败：%s（%s）", rel, err_name(rc));
+	log_error("static: build %s: %s", rel, err_name(rc));
+	return rc;
+}
+
+/* Put (p, n) at rel unless the file already holds exactly these bytes. */
+static int put(struct gen *g, const char *rel, const char *p, size_t n)
+{
+	char hex[65], disk[65];
+	const struct mf_entry *e = manifest_get(&g->m, rel);
+	char *full = arena_printf(&g->a, "%s/%s", g->s->dir, rel);
+	long long size;
+	int rc;
+
+	if (!full)
+		return ERR_NOMEM;
+	afile_sha256_hex(p, n, hex);
+	if (g->full && (rc = manifest_put(&g->keep, rel, (long long)n, hex)))
+		return rc;
+	if (e && e->size == (long long)n && strcmp(e->sha256, hex) == 0 &&
+	    (!g->full || (afile_sha256_file(full, disk, &size) == 0 && size == (long long)n &&
+			  strcmp(disk, hex) == 0)))
+		return 0;
+	if (afile_write(full, p, n, !g->full))
+		return fail_io(g, "写入", rel);
+	g->st->written++;
+	return manifest_put(&g->m, rel, (long long)n, hex);
+}
+
+static int drop(struct gen *g, const char *rel)
+{
+	char *full = arena_printf(&g->a, "%s/%s", g->s->dir, rel);
+
+	if (!full)
+		return ERR_NOMEM;
+	if (unlink(full) != 0 && errno != ENOENT)
+		return fail_io(g, "删除", rel);
+	if (manifest_get(&g->m, rel))
+		g->st->removed++;
+	manifest_del(&g->m, rel);
+	return 0;
+}
+
+/* The public's request for url in org: what a page builder sees. */
+static void req_for(struct gen *g, struct req *r, const struct org *org, const char *url)
+{
+	memset(r, 0, sizeof(*r));
+	r->app = g->app;
+	r->db = g->db;
+	r->method = M_GET;
+	r->url = url;
+	arena_init(&r->arena, 0);
+	if (org)
+		r->org = *org;
+}
+
+static struct param *param_num(struct req *r, const char *name, long long v)
+{
+	struct param *p = arena_zalloc(&r->arena, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->name = name;
+	p->val = arena_printf(&r->arena, "%lld", v);
+	p->len = p->val ? strlen(p->val) : 0;
+	p->num = v;
+	p->next = r->params;
+	r->params = p;
+	return p;
+}
+
+enum kind { K_HOME, K_CATALOG_ALL, K_CATALOG_CAT, K_CATALOG_YEAR, K_GUIDE, K_ITEM, K_VERSION, K_FEED, K_SITEMAP };
+
+/* Build one page and put it at rel; a page that is now an error (an item
+ * withdrawn) is removed instead. *gone (may be NULL) says so. */
+static int one(struct gen *g, const struct org *org, enum kind k, long long id, long long id2, const char *url,
+	       const char *rel, bool *gone)
+{
+	struct req r;
+	struct page p;
+	const char *bytes;
+	size_t n;
+	int rc;
+
+	req_for(g, &r, org, url);
+	r.id = id;
+	r.id2 = id2;
+	switch (k) {
+	case K_HOME:
+		rc = page_home(&r, &p);
+		break;
+	case K_CATALOG_CAT:
+		rc = param_num(&r, "category", id) ? page_catalog(&r, &p) : ERR_NOMEM;
+		break;
+	case K_CATALOG_YEAR:
+		rc = param_num(&r, "year", id) ? page_catalog(&r, &p) : ERR_NOMEM;
+		break;
+	case K_CATALOG_ALL:
+		rc = page_catalog(&r, &p);
+		break;
+	case K_GUIDE:
+		rc = page_guide(&r, &p);
+		break;
+	case K_ITEM:
+		rc = page_item(&r, &p);
+		break;
+	case K_VERSION:
+		rc = page_item_version(&r, &p);
+		break;
+	case K_FEED:
+		rc = page_feed(&r, id, g->s->base, &p);
+		break;
+	case K_SITEMAP:
+	default:
+		rc = page_sitemap(&r, g->s->base, &p);
+		break;
+	}
+	g->st->rendered++;
+	if (gone)
+		*gone = false;
+	if (rc == 0 && p.status != 200) {
+		if (gone)
+			*gone = true;
+		rc = drop(g, rel);
+	} else if (rc == 0 && (rc = page_render(&r, &p, &bytes, &n)) == 0) {
+		rc = put(g, rel, bytes, n);
+	} else if (rc) {
+		rc = fail_rc(g, rel, rc);
+	}
+	arena_release(&r.arena);
+	return rc;
+}
+
+/* ---- the tree ---- */
+
+static int lock_tree(struct gen *g)
+{
+	char *path;
+
+	if (afile_mkdirs(g->s->dir))
+		return fail_io(g, "目录创建", "");
+	if (!(path = arena_printf(&g->a, "%s/" MANIFEST_LOCK, g->s->dir)))
+		return ERR_NOMEM;
+	g->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (g->lock_fd < 0)
+		return fail_io(g, "加锁", MANIFEST_LOCK);
+	while (flock(g->lock_fd, LOCK_EX) != 0)
+		if (errno != EINTR)
+			return fail_io(g, "加锁", MANIFEST_LOCK);
+	return 0;
+}
+
+static int gen_open(struct gen *g, struct app *app, struct db *db, const struct static_site *s, bool full,
+		    struct static_stats *st, char *err, size_t errlen)
+{
+	static struct static_stats ignored;
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	g->app = app;
+	g->db = db;
+	g->s = s;
+	g->full = full;
+	g->st = st ? st : &ignored;
+	memset(g->st, 0, sizeof(*g->st));
+	g->err = err;
+	g->errlen = errlen;
+	g->lock_fd = -1;
+	if (errlen)
+		err[0] = '\0';
+	arena_init(&g->a, 0);
+	memset(&g->keep, 0, sizeof(g->keep));
+	g->keep.a = &g->a;
+	if ((rc = lock_tree(g)))
+		return rc;
+	if ((rc = manifest_load(&g->a, s->dir, &g->m))) {
+		snprintf(err, errlen, "静态目录的清单 %s/" MANIFEST_NAME " 无法读取（%s）", s->dir, err_name(rc));
+		return rc;
+	}
+	return 0;
+}
+
+/* Save the manifest (after the files: a crash in between leaves files
+ * that --verify reports and a full build repairs) and unlock. */
+static int gen_close(struct gen *g, int rc)
+{
+	if (rc == 0 && g->full)
+		sync(); /* the files written unsynced, before the manifest names them */
+	if (rc == 0 && manifest_save(&g->m, g->s->dir, true))
+		rc = fail_io(g, "清单写入", MANIFEST_NAME);
+	if (g->lock_fd >= 0)
+		close(g->lock_fd);
+	arena_release(&g->a);
+	return rc;
+}
+
+/* The compiled-in static files (style sheet, icons, scripts). */
+static int put_assets(struct gen *g)
+{
+	int rc;
+
+	for (size_t i = 0; i < assets_count; i++)
+		if (strncmp(assets[i].name, "static/", 7) == 0 &&
+		    (rc = put(g, assets[i].name, (const char *)assets[i].data, assets[i].len)))
+			return rc;
+	return 0;
+}
+
+static int put_sitemap(struct gen *g)
+{
+	return one(g, NULL, K_SITEMAP, 0, 0, "/sitemap.xml", "sitemap.xml", NULL);
+}
+
+/* An item's page and its replaced versions, or their removal. *corrected
+ * (may be NULL) says whether it has replaced versions. */
+static int put_item(struct gen *g, const struct org *org, long long id, bool *corrected)
+{
+	char url[256], rel[300];
+	const char **old;
+	size_t nold;
+	struct item_version *v;
+	size_t nv = 0;
+	bool gone;
+	int rc;
+
+	snprintf(url, sizeof(url), "/o/%s/items/%lld", org->slug, id);
+	snprintf(rel, sizeof(rel), "o/%s/items/%lld.html", org->slug, id);
+	if ((rc = one(g, org, K_ITEM, id, 0, url, rel, &gone)))
+		return rc;
+	if (!gone && (rc = store_item_version_list(g->db, &g->a, org->id, id, &v, &nv)))
+		return fail_rc(g, rel, rc);
+	if (corrected)
+		*corrected = nv > 0;
+	for (size_t i = 0; i < nv; i++) {
+		snprintf(url, sizeof(url), "/o/%s/items/%lld/versions/%d", org->slug, id, v[i].version);
+		snprintf(rel, sizeof(rel), "o/%s/items/%lld/versions/%d.html", org->slug, id, v[i].version);
+		if ((rc = one(g, org, K_VERSION, id, v[i].version, url, rel, NULL)))
+			return rc;
+	}
+	/* versions that are no longer there (all of them when withdrawn) */
+	snprintf(rel, sizeof(rel), "o/%s/items/%lld/versions/", org->slug, id);
+	if ((rc = manifest_paths(&g->m, rel, &old, &nold)))
+		return rc;
+	for (size_t i = 0; i < nold; i++) {
+		int n = -1;
+		bool kept = false;
+
+		sscanf(old[i] + strlen(rel), "%d", &n);
+		for (size_t j = 0; j < nv && !gone; j++)
+			kept = kept || v[j].version == n;
+		if (!kept && (rc = drop(g, old[i])))
+			return rc;
+	}
+	return 0;
+}
+
+/* The org's pages that every publication changes: home, catalog first
+ * pages (each shows every category's count), 指南, the org's feed, and
+ * the feed of category feed_cat (each holds only its own category's
+ * items), or of every category when feed_cat is 0. */
+static int put_org_pages(struct gen *g, const struct org *org, long long feed_cat)
+{
+	char url[256], rel[300];
+	struct category *cats;
+	size_t ncat, ny;
+	int *years;
+	long long *counts;
+	int rc;
+
+	snprintf(url, sizeof(url), "/o/%s/", org->slug);
+	snprintf(rel, sizeof(rel), "o/%s/index.html", org->slug);
+	if ((rc = one(g, org, K_HOME, 0, 0, url, rel, NULL)))
+		return rc;
+	snprintf(url, sizeof(url), "/o/%s/guide", org->slug);
+	snprintf(rel, sizeof(rel), "o/%s/guide.html", org->slug);
+	if ((rc = one(g, org, K_GUIDE, 0, 0, url, rel, NULL)))
+		return rc;
+	snprintf(url, sizeof(url), "/o/%s/catalog", org->slug);
+	snprintf(rel, sizeof(rel), "o/%s/catalog.html", org->slug);
+	if ((rc = one(g, org, K_CATALOG_ALL, 0, 0, url, rel, NULL)))
+		return rc;
+	snprintf(url, sizeof(url), "/o/%s/feed.atom", org->slug);
+	snprintf(rel, sizeof(rel), "o/%s/feed.atom", org->slug);
+	if ((rc = one(g, org, K_FEED, 0, 0, url, rel, NULL)))
+		return rc;
+	if ((rc = store_category_list(g->db, &g->a, org->id, &cats, &ncat)) ||
+	    (rc = store_item_years(g->db, &g->a, org->id, &years, &counts, &ny)))
+		return fail_rc(g, org->slug, rc);
+	for (size_t i = 0; i < ncat; i++) {
+		snprintf(url, sizeof(url), "/o/%s/catalog?category=%lld", org->slug, cats[i].id);
+		snprintf(rel, sizeof(rel), "o/%s/catalog?category=%lld.html", org->slug, cats[i].id);
+		if ((rc = one(g, org, K_CATALOG_CAT, cats[i].id, 0, url, rel, NULL)))
+			return rc;
+		if (feed_cat && cats[i].id != feed_cat)
+			continue;
+		snprintf(url, sizeof(url), "/o/%s/feed/%lld.atom", org->slug, cats[i].id);
+		snprintf(rel, sizeof(rel), "o/%s/feed/%lld.atom", org->slug, cats[i].id);
+		if ((rc = one(g, org, K_FEED, cats[i].id, 0, url, rel, NULL)))
+			return rc;
+	}
+	for (size_t i = 0; i < ny; i++) {
+		snprintf(url, sizeof(url), "/o/%s/catalog?year=%d", org->slug, years[i]);
+		snprintf(rel, sizeof(rel), "o/%s/catalog?year=%d.html", org->slug, years[i]);
+		if ((rc = one(g, org, K_CATALOG_YEAR, years[i], 0, url, rel, NULL)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Every page of org; items already listed are rebuilt only when full. */
+static int build_org(struct gen *g, const struct org *org)
+{
+	struct item_filter f = { .org_id = org->id, .status = "published", .limit = ITEMS_MAX };
+	struct item_row *rows;
+	size_t n;
+	char rel[300];
+	const char **old;
+	size_t nold;
+	struct manifest pub;
+	int rc;
+
+	if ((rc = put_org_pages(g, org, 0)))
+		return rc;
+	if ((rc = store_item_list(g->db, &g->a, &f, &rows, &n, NULL)))
+		return fail_rc(g, org->slug, rc);
+	memset(&pub, 0, sizeof(pub));
+	pub.a = &g->a;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "o/%s/items/%lld.html", org->slug, rows[i].id);
+		if ((rc = manifest_put(&pub, rel, 0, "0000000000000000000000000000000000000000000000000000000000000000")))
+			return rc;
+		if (!g->full && manifest_get(&g->m, rel))
+			continue;
+		if ((rc = put_item(g, org, rows[i].id, NULL)))
+			return rc;
+	}
+	/* pages of items no longer published */
+	snprintf(rel, sizeof(rel), "o/%s/items/", org->slug);
+	if ((rc = manifest_paths(&g->m, rel, &old, &nold)))
+		return rc;
+	for (size_t i = 0; i < nold; i++) {
+		long long id;
+		char page[300];
+
+		if (sscanf(old[i] + strlen(rel), "%lld", &id) != 1)
+			continue;
+		snprintf(page, sizeof(page), "o/%s/items/%lld.html", org->slug, id);
+		if (!manifest_get(&pub, page) && (rc = drop(g, old[i])))
+			return rc;
+	}
+	if (g->full) {
+		/* anything else of the org's tree this run did not produce
+		 * (a category deleted, a year gone) */
+		snprintf(rel, sizeof(rel), "o/%s/", org->slug);
+		if ((rc = manifest_paths(&g->m, rel, &old, &nold)))
+			return rc;
+		for (size_t i = 0; i < nold; i++)
+			if (!manifest_get(&g->keep, old[i]) && !strstr(old[i], "/items/") && (rc = drop(g, old[i])))
+				return rc;
+	}
+	return 0;
+}
+
+int static_build(struct app *app, struct db *db, const struct static_site *s, const char *org_slug, bool full,
+		 struct static_stats *st, char *err, size_t errlen)
+{
+	struct gen g;
+	struct org *orgs, one_org;
+	size_t n = 1;
+	int rc = gen_open(&g, app, db, s, full, st, err, errlen);
+
+	if (rc)
+		return gen_close(&g, rc);
+	if (org_slug) {
+		rc = store_org_by_slug(db, &g.a, org_slug, &one_org);
+		if (rc == ERR_NOT_FOUND)
+			snprintf(err, errlen, "没有这个机构：%s", org_slug);
+		else if (rc)
+			fail_rc(&g, org_slug, rc);
+		orgs = &one_org;
+	} else if ((rc = store_org_list(db, &g.a, &orgs, &n))) {
+		fail_rc(&g, "orgs", rc);
+	}
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = build_org(&g, &orgs[i]);
+	if (!rc)
+		rc = put_sitemap(&g);
+	if (!rc)
+		rc = put_assets(&g);
+	return gen_close(&g, rc);
+}
+
+int static_item_changed(struct app *app, struct db *db, const struct static_site *s, const struct org *org,
+			long long item_id, struct static_stats *st, char *err, size_t errlen)
+{
+	struct gen g;
+	struct item it;
+	bool corrected = false;
+	int rc = gen_open(&g, app, db, s, false, st, err, errlen);
+
+	if (!rc && (rc = store_item_get(db, &g.a, org->id, item_id, &it)))
+		rc = fail_rc(&g, "item", rc);
+	if (!rc)
+		rc = put_item(&g, org, item_id, &corrected);
+	/* a correction may have moved the item to another category: then
+	 * every category's feed */
+	if (!rc)
+		rc = put_org_pages(&g, org, corrected ? 0 : it.category_id);
+	if (!rc)
+		rc = put_sitemap(&g);
+	return gen_close(&g, rc);
+}
+
+int static_build_standalone(struct db *db, const struct static_site *s, const char *org_slug, bool full,
+			    struct static_stats *st, char *err, size_t errlen)
+{
+	struct app app;
+	int rc;
+
+	memset(&app, 0, sizeof(app));
+	arena_init(&app.arena, 0);
+	if ((rc = http_load_templates(&app.tmpl))) {
+		snprintf(err, errlen, "页面模板无法加载（%s）", err_name(rc));
+	} else {
+		rc = static_build(&app, db, s, org_slug, full, st, err, errlen);
+		tmpl_set_free(app.tmpl);
+	}
+	arena_release(&app.arena);
+	return rc;
+}
+
+int static_item_standalone(struct db *db, const struct static_site *s, const char *org_slug, long long item_id,
+			   struct static_stats *st, char *err, size_t errlen)
+{
+	struct app app;
+	struct org org;
+	int rc;
+
+	memset(&app, 0, sizeof(app));
+	arena_init(&app.arena, 0);
+	if ((rc = store_org_by_slug(db, &app.arena, org_slug, &org)))
+		snprintf(err, errlen, rc == ERR_NOT_FOUND ? "没有这个机构：%s" : "无法读取机构 %s", org_slug);
+	else if ((rc = http_load_templates(&app.tmpl)))
+		snprintf(err, errlen, "页面模板无法加载（%s）", err_name(rc));
+	else
+		rc = static_item_changed(&app, db, s, &org, item_id, st, err, errlen);
+	tmpl_set_free(app.tmpl);
+	arena_release(&app.arena);
+	return rc;
+}

@@ -1,0 +1,67 @@
+/* static_site.h - the static publication of the public pages: the same
+ * bytes the dynamic site serves (http/page_* builders), written as files
+ * under a directory that nginx serves (deploy/nginx-static.conf), each
+ * atomically, only when it changed, with DIR/.manifest of their digests.
+ *
+ * The tree (paths relative to DIR; a page's file is its URL path plus
+ * ".html", a query string kept as it is in the site's own links):
+ *   o/{org}/index.html                  /o/{org}/
+ *   o/{org}/catalog.html                /o/{org}/catalog (first page)
+ *   o/{org}/catalog?category={id}.html  /o/{org}/catalog?category={id}
+ *   o/{org}/catalog?year={y}.html       /o/{org}/catalog?year={y}
+ *   o/{org}/guide.html                  /o/{org}/guide
+ *   o/{org}/items/{id}.html             /o/{org}/items/{id}
+ *   o/{org}/items/{id}/versions/{n}.html
+ *   o/{org}/feed.atom, o/{org}/feed/{category}.atom
+ *   sitemap.xml, static/NAME            (the compiled-in style sheet etc.)
+ * Later pages of lists (page=2...), other filters, search, forms, tracking,
+ * attachments and staff pages stay dynamic. Item pages show the view count
+ * as of their generation (nginx does not count). */
+#ifndef GK_HTTP_STATIC_SITE_H
+#define GK_HTTP_STATIC_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct app;
+struct db;
+struct org;
+
+struct static_site {
+	const char *dir;   /* the tree's root */
+	const char *base;  /* "http://host" of absolute URLs in feeds and the sitemap */
+};
+
+struct static_stats {
+	long long rendered;  /* pages built */
+	long long written;   /* files whose bytes changed and were replaced */
+	long long removed;   /* files of pages that no longer exist */
+};
+
+/* Build the pages of org (NULL: every agency). Without full, item pages
+ * already in the manifest are not rebuilt (only missing ones, and those of
+ * items no longer published are removed); with full every page is built
+ * and compared with the file on disk, which repairs files changed or
+ * removed behind the application's back, and files are synced once at the
+ * end instead of one by one. On failure err gets a Chinese message.
+ * Returns 0 or an err code. The caller's db sees committed data. */
+int static_build(struct app *app, struct db *db, const struct static_site *s, const char *org_slug, bool full,
+		 struct static_stats *st, char *err, size_t errlen);
+
+/* static_build for a command: with its own templates and no caches. */
+int static_build_standalone(struct db *db, const struct static_site *s, const char *org_slug, bool full,
+			    struct static_stats *st, char *err, size_t errlen);
+
+/* static_item_changed for a command (publish-static --item): the org by
+ * slug, its own templates. */
+int static_item_standalone(struct db *db, const struct static_site *s, const char *org_slug, long long item_id,
+			   struct static_stats *st, char *err, size_t errlen);
+
+/* After item_id of org was published, withdrawn or corrected (after the
+ * transaction committed): its pages and versions (or their removal), the
+ * org's home, catalog first pages, feeds and the sitemap. 0 or an err
+ * code with a Chinese message in err. */
+int static_item_changed(struct app *app, struct db *db, const struct static_site *s, const struct org *org,
+			long long item_id, struct static_stats *st, char *err, size_t errlen);
+
+#endif

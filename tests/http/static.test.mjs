@@ -1,0 +1,279 @@
+// static.test.mjs - static publication: `publish-static` writes the public
+// pages as files; nginx with deploy/nginx-static.conf serves them and hands
+// everything else to `gongkai serve`; the pages nginx serves from files are
+// byte for byte the dynamic pages (but for the view counter, which a file
+// cannot keep); publishing and withdrawing through the staff pages update
+// the tree (`serve --static`); a tree the server cannot write is reported
+// to the staff member, never half-written; `publish-static --verify`
+// reports files changed, added and removed behind the application's back
+// and `--all` repairs them.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { ORG, ROOT, cleanup, cli, freePort, loginClient, makeDb, startServer, textOf } from './lib.mjs';
+
+const ITEMS = `/admin/o/${ORG}/items`;
+const haveNginx = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).status === 0;
+let env;
+let srv;
+let admin;
+let dir;          // the static tree
+let ngxPort;
+let ngxProc;
+let ngxTmp;
+let host;         // "127.0.0.1:<nginx port>": the site's address
+const cats = {};
+
+/** GET p from port with the site's Host header: { status, headers, body (Buffer), text }. */
+function get(port, p) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: p, headers: { host }, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, body, text: body.toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+const viaNginx = (p) => get(ngxPort, p);
+const direct = (p) => get(srv.port, p);
+
+/** The one part of a public page that is per request: the view counter. */
+const normal = (s) => s.replace(/(<th scope="row">浏览次数<\/th><td>)\d+(<\/td>)/, '$1N$2');
+
+/** The file the tree keeps for a URL (deploy/nginx-static.conf's mapping). */
+function fileOf(url) {
+  const [p, q] = url.split('?');
+  if (p.endsWith('/')) return path.join(dir, p, 'index.html');
+  if (/\.(atom|xml|css|svg|js|png|ico)$/.test(p)) return path.join(dir, p);
+  return path.join(dir, p + (q ? '?' + q : '') + '.html');
+}
+
+async function waitFor(fn, what) {
+  const deadline = Date.now() + 15_000;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      if (await fn()) return;
+    } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ': ' + last.message : ''}`);
+}
+
+async function startNginx(gkPort) {
+  ngxTmp = path.join(env.dir, 'nginx');
+  for (const d of ['tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'logs']) fs.mkdirSync(path.join(ngxTmp, d), { recursive: true });
+  let site = fs.readFileSync(path.join(ROOT, 'deploy/nginx-static.conf'), 'utf8');
+  site = site.replace('server 127.0.0.1:8080;', `server 127.0.0.1:${gkPort};`)
+    .replace('listen 80;', `listen 127.0.0.1:${ngxPort};`)
+    .replace('root /var/lib/gongkai/static;', `root ${dir};`);
+  assert.ok(site.includes(`root ${dir};`) && site.includes(`${gkPort}`), 'the ADJUST lines of deploy/nginx-static.conf were found');
+  fs.writeFileSync(path.join(ngxTmp, 'site.conf'), site);
+  fs.writeFileSync(path.join(ngxTmp, 'nginx.conf'), `${process.getuid() === 0 ? 'user root;' : ''}
+worker_processes 1;
+daemon off;
+pid ${ngxTmp}/nginx.pid;
+error_log ${ngxTmp}/logs/error.log warn;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path ${ngxTmp}/tmp/body;
+	proxy_temp_path ${ngxTmp}/tmp/proxy;
+	fastcgi_temp_path ${ngxTmp}/tmp/fastcgi;
+	uwsgi_temp_path ${ngxTmp}/tmp/uwsgi;
+	scgi_temp_path ${ngxTmp}/tmp/scgi;
+	include ${ngxTmp}/site.conf;
+}
+`);
+  let out = '';
+  ngxProc = spawn('nginx', ['-p', ngxTmp, '-c', path.join(ngxTmp, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  ngxProc.stdout.on('data', (d) => { out += d; });
+  ngxProc.stderr.on('data', (d) => { out += d; });
+  await waitFor(async () => (await viaNginx('/static/style.css')).status === 200, `nginx to start: ${out}`);
+}
+
+async function create(title) {
+  const r = await admin.post(`${ITEMS}/new`, { category_id: cats['政策文件'], title, body_md: `${title}的正文。`, publisher: '桐乡市教育局' });
+  assert.equal(r.status, 303, `create: ${r.status} ${textOf(r.text).slice(0, 300)}`);
+  return Number(r.location.match(/items\/(\d+)/)[1]);
+}
+const act = (id, action, extra = {}) => admin.post(`${ITEMS}/${id}/action`, { action, ...extra });
+const errorOf = (html) => textOf(html.match(/<p class="error"[^>]*>([\s\S]*?)<\/p>/)?.[1] ?? '');
+
+async function publish(title) {
+  const id = await create(title);
+  assert.equal((await act(id, 'submit')).status, 200);
+  const r = await act(id, 'approve', { comment: '同意' });
+  assert.equal(r.status, 200, textOf(r.text).slice(0, 300));
+  return { id, r };
+}
+
+/** nginx served this URL from the tree (a file: ETag), with the bytes of the dynamic page. */
+async function assertStatic(url) {
+  assert.ok(fs.existsSync(fileOf(url)), `${url}: no file ${path.relative(dir, fileOf(url))} in the tree`);
+  const s = await viaNginx(url);
+  assert.equal(s.status, 200, `${url} via nginx: ${s.status}`);
+  assert.ok(s.headers.etag, `${url} was not served from a file`);
+  const d = await direct(url);
+  assert.equal(d.status, 200, `${url} from gongkai: ${d.status}`);
+  assert.equal(s.headers['content-type'], d.headers['content-type'], `${url}: the same type`);
+  assert.equal(s.headers['content-security-policy'], d.headers['content-security-policy'], `${url}: the same CSP`);
+  assert.equal(s.headers['x-content-type-options'], 'nosniff');
+  assert.equal(normal(s.text), normal(d.text), `${url}: the static file differs from the dynamic page`);
+  return s;
+}
+
+before(async () => {
+  if (!haveNginx) return;
+  env = makeDb();
+  dir = path.join(env.dir, 'static');
+  ngxPort = await freePort();
+  host = `127.0.0.1:${ngxPort}`;
+  const r = cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--base-url', `http://${host}`]);
+  assert.match(r.stderr, /写入 \d+ 个文件/);
+  srv = await startServer(env, { args: ['--static', dir, '--static-base', `http://${host}`] });
+  await startNginx(srv.port);
+  admin = await loginClient(srv, 'tongxiang', env.orgPassword);
+  const form = await admin.get(`${ITEMS}/new`);
+  for (const m of form.text.matchAll(/<option value="(\d+)"[^>]*>([^<]+)<\/option>/g)) cats[m[2]] = m[1];
+  assert.ok(cats['政策文件']);
+});
+
+after(async () => {
+  if (ngxProc && ngxProc.exitCode === null) {
+    const done = new Promise((r) => ngxProc.on('exit', r));
+    ngxProc.kill('SIGQUIT');
+    await done;
+  }
+  await srv?.stop();
+  cleanup(env);
+});
+
+describe('static publication', { skip: !haveNginx && 'nginx is not installed' }, () => {
+  test('nginx serves the public pages from files, equal to the dynamic pages', async () => {
+    const home = await assertStatic(`/o/${ORG}/`);
+    const items = [...home.text.matchAll(/href="(\/o\/[^"]+\/items\/\d+)"/g)].map((m) => m[1]);
+    assert.ok(items.length >= 5, 'the home page lists the latest items');
+    for (const u of items.slice(0, 5)) await assertStatic(u);
+    await assertStatic(`/o/${ORG}/catalog`);
+    await assertStatic(`/o/${ORG}/catalog?category=${cats['政策文件']}`);
+    await assertStatic(`/o/${ORG}/catalog?year=2020`);
+    await assertStatic(`/o/${ORG}/guide`);
+    const feed = await assertStatic(`/o/${ORG}/feed.atom`);
+    assert.match(feed.text, new RegExp(`<link rel="self" href="http://${host}/o/${ORG}/feed.atom"/>`));
+    await assertStatic(`/o/${ORG}/feed/${cats['政策文件']}.atom`);
+    await assertStatic('/sitemap.xml');
+    await assertStatic('/static/style.css');
+    // what stays dynamic reaches gongkai through nginx
+    const page2 = await viaNginx(`/o/${ORG}/catalog?page=2`);
+    assert.equal(page2.status, 200);
+    assert.equal(page2.headers.etag, undefined, 'a later page is not a file');
+    assert.match(page2.text, /共 189 条/);
+    const search = await viaNginx(`/o/${ORG}/search?q=${encodeURIComponent('招生')}`);
+    assert.equal(search.status, 200);
+    assert.match(search.text, /<mark>/);
+    assert.equal((await viaNginx(`/o/${ORG}/apply`)).status, 200);
+    assert.equal((await viaNginx('/.manifest')).status, 404, 'the manifest is not published');
+    assert.equal((await viaNginx(`/o/${ORG}/items/999999`)).status, 404);
+  });
+
+  test('publishing through the staff pages writes the item page; withdrawing removes it', async () => {
+    const title = '静态发布测试：关于开展秋季开学安全检查的通知';
+    const { id, r } = await publish(title);
+    assert.equal(errorOf(r.text), '', 'no warning after a good publication');
+    const url = `/o/${ORG}/items/${id}`;
+    const s = await assertStatic(url);
+    assert.match(s.text, new RegExp(title));
+    const home = await assertStatic(`/o/${ORG}/`);
+    assert.match(home.text, new RegExp(title), 'the home page lists it');
+    assert.match((await assertStatic(`/o/${ORG}/catalog`)).text, /共 190 条/);
+    assert.match((await assertStatic(`/o/${ORG}/feed.atom`)).text, new RegExp(title));
+    assert.match((await assertStatic('/sitemap.xml')).text, new RegExp(`/o/${ORG}/items/${id}</loc>`));
+
+    const w = await act(id, 'withdraw', { comment: '发布有误' });
+    assert.equal(w.status, 200);
+    assert.equal(errorOf(w.text), '');
+    assert.ok(!fs.existsSync(fileOf(url)), 'the withdrawn page is no longer in the tree');
+    assert.equal((await viaNginx(url)).status, 404, 'nginx no longer serves it');
+    const after = await assertStatic(`/o/${ORG}/`);
+    assert.doesNotMatch(after.text, new RegExp(title));
+    assert.doesNotMatch((await assertStatic('/sitemap.xml')).text, new RegExp(`/items/${id}</loc>`));
+    assert.equal(cli(env.db, ['publish-static', '--verify', dir], { allowFail: true }).status, 0, 'the manifest follows');
+  });
+
+  test('a correction writes the new text and the old version page', async () => {
+    const { id } = await publish('静态更正测试');
+    const c = await act(id, 'correct');
+    assert.equal(c.status, 303);
+    const draft = Number(c.location.match(/items\/(\d+)/)[1]);
+    const form = await admin.get(`${ITEMS}/${draft}`);
+    const version = form.text.match(/name="version" value="(\d+)"/)?.[1];
+    const saved = await admin.post(`${ITEMS}/${draft}`, { title: '静态更正测试（更正后）', category_id: cats['政策文件'],
+      body_md: '更正后的正文。', publisher: '桐乡市教育局', version });
+    assert.ok(saved.status === 200 || saved.status === 303, `save correction: ${saved.status} ${textOf(saved.text).slice(0, 300)}`);
+    assert.equal((await act(draft, 'submit')).status, 200);
+    const r = await act(draft, 'approve');
+    assert.equal(r.status, 200);
+    assert.equal(errorOf(r.text), '');
+    const s = await assertStatic(`/o/${ORG}/items/${id}`);
+    assert.match(s.text, /更正后的正文/);
+    const v = s.text.match(/href="(\/o\/[^"]+\/versions\/\d+)"/)?.[1];
+    assert.ok(v, 'the page links the replaced version');
+    assert.match((await assertStatic(v)).text, /静态更正测试的正文/);
+  });
+
+  test('--verify reports a changed, an added and a removed file; --all repairs', async () => {
+    assert.equal(cli(env.db, ['publish-static', '--verify', dir]).status, 0);
+    const changed = fileOf(`/o/${ORG}/guide`);
+    fs.appendFileSync(changed, '<script>alert(1)</script>');
+    const added = path.join(dir, 'o', ORG, 'evil.html');
+    fs.writeFileSync(added, '<p>not ours</p>');
+    const removed = fileOf(`/o/${ORG}/catalog?year=2020`);
+    fs.unlinkSync(removed);
+    const r = cli(env.db, ['publish-static', '--verify', dir], { allowFail: true });
+    assert.equal(r.status, 1, r.stderr);
+    const lines = r.stdout.trim().split('\n').sort();
+    assert.deepEqual(lines, [
+      `多出\to/${ORG}/evil.html`,
+      `改动\to/${ORG}/guide.html`,
+      `缺少\to/${ORG}/catalog?year=2020.html`,
+    ].sort());
+    assert.match(r.stderr, /3 个文件与清单不符/);
+    cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--all', '--base-url', `http://${host}`]);
+    const again = cli(env.db, ['publish-static', '--verify', dir], { allowFail: true });
+    assert.equal(again.stdout.trim(), `多出\to/${ORG}/evil.html`, 'the changed and the removed file are rebuilt');
+    await assertStatic(`/o/${ORG}/guide`);
+    await assertStatic(`/o/${ORG}/catalog?year=2020`);
+    fs.unlinkSync(added);
+    assert.equal(cli(env.db, ['publish-static', '--verify', dir]).status, 0);
+  });
+
+  test('a tree the server cannot write: the staff member is told, no half-written page', async () => {
+    const itemsDir = path.join(dir, 'o', ORG, 'items');
+    fs.renameSync(itemsDir, itemsDir + '.away');
+    fs.writeFileSync(itemsDir, 'in the way'); // a file where the directory was: fails for root too
+    try {
+      const { id, r } = await publish('静态目录不可写测试');
+      assert.match(errorOf(r.text), /静态页面未能更新/);
+      assert.match(errorOf(r.text), /publish-static --all/);
+      assert.equal((await direct(`/o/${ORG}/items/${id}`)).status, 200, 'published all the same');
+      const left = fs.readdirSync(path.join(dir, 'o', ORG)).filter((n) => n.includes('.tmp-'));
+      assert.deepEqual(left, [], 'no temporary file left');
+    } finally {
+      fs.unlinkSync(itemsDir);
+      fs.renameSync(itemsDir + '.away', itemsDir);
+    }
+    cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--all', '--base-url', `http://${host}`]);
+    assert.equal(cli(env.db, ['publish-static', '--verify', dir]).status, 0);
+  });
+});
