@@ -122,6 +122,10 @@ struct req {
 	struct db *db;
 	/* who is asking */
 	bool staff;
+	/* the user's permissions in perms_org, read once (req_can) */
+	bool perms_loaded;
+	unsigned perms;
+	long long perms_org;
 	struct user user;
 	struct session sess;
 	const char *csrf;            /* token to put into forms */

@@ -860,11 +860,27 @@ static bool csrf_ok(struct req *r)
 	return strlen(r->csrf) == p->len && sodium_memcmp(r->csrf, p->val, p->len) == 0;
 }
 
+/* The user's permissions in the request's org, read once per request (a
+ * page asks several times: its own check and the navigation's). */
+static int req_perms(struct req *r, unsigned *perms)
+{
+	int rc;
+
+	if (!r->perms_loaded || r->perms_org != r->org.id) {
+		if ((rc = auth_perms(req_db(r), r->user.id, r->org.id, &r->perms)))
+			return rc;
+		r->perms_loaded = true;
+		r->perms_org = r->org.id;
+	}
+	*perms = r->perms;
+	return 0;
+}
+
 bool req_can(struct req *r, int perm)
 {
-	bool ok = false;
+	unsigned perms;
 
-	return r->staff && auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok) == 0 && ok;
+	return r->staff && req_perms(r, &perms) == 0 && (perms & (1u << perm));
 }
 
 bool req_can_or_respond(struct req *r, int perm)
@@ -876,7 +892,12 @@ bool req_can_or_respond(struct req *r, int perm)
 		respond_error(r, 403, "请先登录。");
 		return false;
 	}
-	rc = auth_can(req_db(r), r->user.id, r->org.id, (enum perm)perm, &ok);
+	{
+		unsigned perms = 0;
+
+		rc = req_perms(r, &perms);
+		ok = (perms & (1u << perm)) != 0;
+	}
 	if (rc || !ok) {
 		respond_error(r, 403, rc ? "权限检查失败。" : "您没有在本机构执行此操作的权限。");
 		return false;

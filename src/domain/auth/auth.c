@@ -221,6 +221,13 @@ static int perms_of(struct db *db, long long user_id, long long org_id, unsigned
 	return rc == ERR_NOT_FOUND ? 0 : rc;
 }
 
+int auth_perms(struct db *db, long long user_id, long long org_id, unsigned *perms)
+{
+	bool handler_only;
+
+	return perms_of(db, user_id, org_id, perms, &handler_only);
+}
+
 int auth_can(struct db *db, long long user_id, long long org_id, enum perm p, bool *out)
 {
 	unsigned perms;

@@ -78,6 +78,11 @@ extern const size_t auth_roles_count;
 /* The Chinese name of a role code, or NULL for an unknown code. */
 const char *auth_role_name(const char *code);
 
+/* Every permission user_id has in org_id, as bits (1u << enum perm): what
+ * auth_can tests one bit of. For a caller that asks several questions
+ * about the same user and org (a page and its navigation). */
+int auth_perms(struct db *db, long long user_id, long long org_id, unsigned *perms);
+
 /* The one permission check: may user_id do perm in org_id? A system
  * administrator (sysadmin in the platform org) may do everything. */
 int auth_can(struct db *db, long long user_id, long long org_id, enum perm p, bool *out);
