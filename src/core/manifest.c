@@ -185,7 +185,14 @@ int manifest_save(const struct manifest *m, const char *dir, bool sync)
 	for (size_t i = 0; i < n; i++) {
 		const struct mf_entry *e = manifest_get(m, paths[i]);
 
-		buf_printf(&b, "%s %lld %s\n", e->sha256, e->size, e->path);
+		char num[24];
+		int k = snprintf(num, sizeof(num), " %lld ", e->size);
+
+		/* buf_append, not buf_printf: a line per file of the tree */
+		buf_append(&b, e->sha256, 64);
+		buf_append(&b, num, (size_t)k);
+		buf_puts(&b, e->path);
+		buf_putc(&b, '\n');
 	}
 	if (b.err || !(path = arena_printf(m->a, "%s/" MANIFEST_NAME, dir)))
 		return ERR_NOMEM;

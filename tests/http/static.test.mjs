@@ -119,6 +119,18 @@ async function publish(title) {
 }
 
 /** nginx served this URL from the tree (a file: ETag), with the bytes of the dynamic page. */
+/** The per-year sitemaps the static sitemap index lists, each checked with assertStatic: [{ url, text }]. */
+async function yearSitemaps() {
+  const index = await assertStatic('/sitemap.xml');
+  assert.match(index.text, /<sitemapindex /);
+  const out = [];
+  for (const m of index.text.matchAll(new RegExp(`<loc>http://${host}(/o/${ORG}/sitemap/\\d{4}\\.xml)</loc>`, 'g'))) {
+    out.push({ url: m[1], text: (await assertStatic(m[1])).text });
+  }
+  assert.ok(out.length >= 1, 'the index lists the agency\'s years');
+  return out;
+}
+
 async function assertStatic(url) {
   assert.ok(fs.existsSync(fileOf(url)), `${url}: no file ${path.relative(dir, fileOf(url))} in the tree`);
   const s = await viaNginx(url);
@@ -172,7 +184,8 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     const feed = await assertStatic(`/o/${ORG}/feed.atom`);
     assert.match(feed.text, new RegExp(`<link rel="self" href="http://${host}/o/${ORG}/feed.atom"/>`));
     await assertStatic(`/o/${ORG}/feed/${cats['政策文件']}.atom`);
-    await assertStatic('/sitemap.xml');
+    await yearSitemaps();
+    assert.match((await assertStatic('/sitemap-pages.xml')).text, new RegExp(`<loc>http://${host}/o/${ORG}/</loc>`));
     await assertStatic('/static/style.css');
     // what stays dynamic reaches gongkai through nginx
     const page2 = await viaNginx(`/o/${ORG}/catalog?page=2`);
@@ -198,7 +211,8 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     assert.match(home.text, new RegExp(title), 'the home page lists it');
     assert.match((await assertStatic(`/o/${ORG}/catalog`)).text, /共 190 条/);
     assert.match((await assertStatic(`/o/${ORG}/feed.atom`)).text, new RegExp(title));
-    assert.match((await assertStatic('/sitemap.xml')).text, new RegExp(`/o/${ORG}/items/${id}</loc>`));
+    const inSitemap = (await yearSitemaps()).filter((y) => y.text.includes(`/o/${ORG}/items/${id}</loc>`));
+    assert.equal(inSitemap.length, 1, 'the item is in the sitemap of its year');
 
     const w = await act(id, 'withdraw', { comment: '发布有误' });
     assert.equal(w.status, 200);
@@ -207,7 +221,7 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     assert.equal((await viaNginx(url)).status, 404, 'nginx no longer serves it');
     const after = await assertStatic(`/o/${ORG}/`);
     assert.doesNotMatch(after.text, new RegExp(title));
-    assert.doesNotMatch((await assertStatic('/sitemap.xml')).text, new RegExp(`/items/${id}</loc>`));
+    for (const y of await yearSitemaps()) assert.doesNotMatch(y.text, new RegExp(`/items/${id}</loc>`), y.url);
     assert.equal(cli(env.db, ['publish-static', '--verify', dir], { allowFail: true }).status, 0, 'the manifest follows');
   });
 
