@@ -23,28 +23,44 @@ static uint64_t hash_path(const char *s)
 
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	/* FNV-1a's low bits (the slot) cluster for paths that differ only
+	 * in a number's last digits: mix the high bits in */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
-static struct mf_entry *find_slot(const struct mf_entry *slots, size_t cap, const char *path)
-{
-	size_t i = (size_t)hash_path(path) & (cap - 1);
+struct mf_slot {
+	uint64_t h;
+	struct mf_entry *e;
+};
 
-	while (slots[i].path && strcmp(slots[i].path, path) != 0)
+static struct mf_slot *find_slot(const struct mf_slot *slots, size_t cap, uint64_t h, const char *path)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	while (slots[i].e && (slots[i].h != h || strcmp(slots[i].e->path, path) != 0))
 		i = (i + 1) & (cap - 1);
-	return (struct mf_entry *)&slots[i];
+	return (struct mf_slot *)&slots[i];
 }
 
 static int grow(struct manifest *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;
-	struct mf_entry *s = arena_zalloc(m->a, cap * sizeof(*s));
+	struct mf_slot *s = arena_zalloc(m->a, cap * sizeof(*s));
 
 	if (!s)
 		return ERR_NOMEM;
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->slots[i].path)
-			*find_slot(s, cap, m->slots[i].path) = m->slots[i];
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->slots[i].e)
+			continue;
+		for (j = (size_t)m->slots[i].h & (cap - 1); s[j].e; j = (j + 1) & (cap - 1))
+			;
+		s[j] = m->slots[i];
+	}
 	m->slots = s;
 	m->cap = cap;
 	return 0;
@@ -55,26 +71,57 @@ static bool path_ok(const char *p)
 	return *p && *p != '/' && !strchr(p, '\n') && !strchr(p, '\r');
 }
 
+static int note_added(struct manifest *m, struct mf_entry *e)
+{
+	if (m->nadded == m->capadded) {
+		size_t cap = m->capadded ? m->capadded * 2 : 64;
+		struct mf_entry **v = arena_alloc(m->a, cap * sizeof(*v));
+
+		if (!v)
+			return ERR_NOMEM;
+		if (m->nadded)
+			memcpy(v, m->added, m->nadded * sizeof(*v));
+		m->added = v;
+		m->capadded = cap;
+	}
+	m->added[m->nadded++] = e;
+	return 0;
+}
+
 int manifest_put(struct manifest *m, const char *path, long long size, const char sha256[65])
 {
+	struct mf_slot *sl;
 	struct mf_entry *e;
+	uint64_t h;
 	int rc;
 
 	if (!path_ok(path) || strlen(sha256) != 64)
 		return ERR_INVALID;
 	if ((m->used + 1) * 4 > m->cap * 3 && (rc = grow(m)))
 		return rc;
-	e = find_slot(m->slots, m->cap, path);
-	if (!e->path) {
-		if (!(e->path = arena_strdup(m->a, path)))
+	h = hash_path(path);
+	sl = find_slot(m->slots, m->cap, h, path);
+	if (!(e = sl->e)) {
+		if (!(e = arena_zalloc(m->a, sizeof(*e))) || !(e->path = arena_strdup(m->a, path)))
 			return ERR_NOMEM;
+		sl->h = h;
+		sl->e = e;
 		m->used++;
+		if (m->ordered && (rc = note_added(m, e)))
+			return rc;
 	}
 	if (!e->live)
 		m->live++;
 	e->live = true;
 	e->size = size;
-	memcpy(e->sha256, sha256, 65);
+	if (!e->sha256 || strcmp(e->sha256, sha256) != 0) {
+		char *hex = arena_alloc(m->a, 65);
+
+		if (!hex)
+			return ERR_NOMEM;
+		memcpy(hex, sha256, 65);
+		e->sha256 = hex;
+	}
 	return 0;
 }
 
@@ -84,8 +131,8 @@ const struct mf_entry *manifest_get(const struct manifest *m, const char *path)
 
 	if (!m->cap)
 		return NULL;
-	e = find_slot(m->slots, m->cap, path);
-	return e->path && e->live ? e : NULL;
+	e = find_slot(m->slots, m->cap, hash_path(path), path)->e;
+	return e && e->live ? e : NULL;
 }
 
 void manifest_del(struct manifest *m, const char *path)
@@ -94,64 +141,127 @@ void manifest_del(struct manifest *m, const char *path)
 
 	if (!m->cap)
 		return;
-	e = find_slot(m->slots, m->cap, path);
-	if (e->path && e->live) {
+	e = find_slot(m->slots, m->cap, hash_path(path), path)->e;
+	if (e && e->live) {
 		e->live = false;
 		m->live--;
 	}
 }
 
+/* Read all of f into arena memory, NUL-terminated. */
+static int slurp(struct arena *a, FILE *f, char **out, size_t *n)
+{
+	struct stat sb;
+	char *p;
+	size_t got;
+
+	if (fstat(fileno(f), &sb) != 0 || sb.st_size < 0)
+		return ERR_IO;
+	if (!(p = arena_alloc(a, (size_t)sb.st_size + 1)))
+		return ERR_NOMEM;
+	got = fread(p, 1, (size_t)sb.st_size, f);
+	if (ferror(f))
+		return ERR_IO;
+	p[got] = '\0';
+	*out = p;
+	*n = got;
+	return 0;
+}
+
+/* The file is read whole and parsed in place (paths point into it), into
+ * a table sized once: a publication of one item loads the manifest of
+ * every file of the tree. */
 int manifest_load(struct arena *a, const char *dir, struct manifest *m)
 {
 	char *path = arena_printf(a, "%s/" MANIFEST_NAME, dir);
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int rc = 0;
+	char *text, *line, *nl;
+	size_t len, lines = 0, cap = 1024;
+	const char *prev = NULL;
+	struct mf_entry *entries;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
 	m->a = a;
+	m->ordered = true;
 	if (!path)
 		return ERR_NOMEM;
 	if (!(f = fopen(path, "re")))
 		return errno == ENOENT ? 0 : ERR_IO;
-	while ((len = getline(&line, &cap, f)) > 0) {
+	rc = slurp(a, f, &text, &len);
+	fclose(f);
+	if (rc)
+		return rc;
+	if (strncmp(text, HEADER, strlen(HEADER)) != 0)
+		return ERR_INVALID;
+	line = text + strlen(HEADER);
+	for (const char *q = line; (q = memchr(q, '\n', len - (size_t)(q - text))); q++)
+		lines++;
+	lines++; /* a last line without its newline */
+	while ((lines + 1) * 4 > cap * 3)
+		cap *= 2;
+	if (!(m->slots = arena_zalloc(a, cap * sizeof(*m->slots))) ||
+	    !(m->order = arena_alloc(a, lines * sizeof(*m->order))) ||
+	    !(entries = arena_zalloc(a, lines * sizeof(*entries))))
+		return ERR_NOMEM;
+	m->cap = cap;
+	for (; *line; line = nl + 1) {
 		char *sp1, *sp2, *end;
 		long long size;
+		struct mf_slot *sl;
+		struct mf_entry *e;
+		uint64_t h;
 
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (lineno++ == 0) {
-			if (strcmp(line, "# gongkai static manifest 1") != 0) {
-				rc = ERR_INVALID;
-				break;
-			}
-			continue;
-		}
+		if ((nl = strchr(line, '\n')))
+			*nl = '\0';
+		else
+			nl = line + strlen(line) - 1; /* the loop ends on the NUL */
 		sp1 = strchr(line, ' ');
 		sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-		if (!sp1 || sp1 - line != 64 || !sp2) {
-			rc = ERR_INVALID;
-			break;
-		}
+		if (!sp1 || sp1 - line != 64 || !sp2 || !path_ok(sp2 + 1))
+			return ERR_INVALID;
 		*sp1 = '\0';
 		errno = 0;
 		size = strtoll(sp1 + 1, &end, 10);
-		if (errno || end != sp2 || size < 0 || (rc = manifest_put(m, sp2 + 1, size, line)))
-			break;
+		if (errno || end != sp2 || size < 0)
+			return ERR_INVALID;
+		h = hash_path(sp2 + 1);
+		sl = find_slot(m->slots, m->cap, h, sp2 + 1);
+		if (!(e = sl->e)) {
+			e = &entries[m->norder];
+			e->path = sp2 + 1;
+			sl->h = h;
+			sl->e = e;
+			m->used++;
+			m->order[m->norder++] = e;
+			/* a file not sorted (or with a path twice) is saved sorted */
+			if (prev && strcmp(prev, e->path) >= 0)
+				m->ordered = false;
+			prev = e->path;
+		} else {
+			m->ordered = false;
+		}
+		if (!e->live)
+			m->live++;
+		e->live = true;
+		e->size = size;
+		e->sha256 = line;
 	}
-	if (!rc && (ferror(f) || lineno == 0))
-		rc = lineno == 0 ? ERR_INVALID : ERR_IO;
-	free(line);
-	fclose(f);
-	return rc ? (rc == ERR_NOMEM ? rc : rc == ERR_IO ? rc : ERR_INVALID) : 0;
+	if (!m->ordered) {
+		m->order = NULL;
+		m->norder = 0;
+	}
+	return 0;
 }
 
 static int cmp_str(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+	return strcmp((*(const struct mf_entry *const *)x)->path, (*(const struct mf_entry *const *)y)->path);
 }
 
 int manifest_paths(const struct manifest *m, const char *prefix, const char ***out, size_t *n)
@@ -161,13 +271,28 @@ int manifest_paths(const struct manifest *m, const char *prefix, const char ***o
 
 	if (!v)
 		return ERR_NOMEM;
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->slots[i].path && m->slots[i].live && strncmp(m->slots[i].path, prefix, pl) == 0)
-			v[k++] = m->slots[i].path;
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct mf_entry *e = m->slots[i].e;
+
+		if (e && e->live && strncmp(e->path, prefix, pl) == 0)
+			v[k++] = e->path;
+	}
 	qsort(v, k, sizeof(*v), cmp_str);
 	*out = v;
 	*n = k;
 	return 0;
+}
+
+static void save_line(struct buf *b, const struct mf_entry *e)
+{
+	char num[24];
+	int k = snprintf(num, sizeof(num), " %lld ", e->size);
+
+	/* buf_append, not buf_printf: a line per file of the tree */
+	buf_append(b, e->sha256, 64);
+	buf_append(b, num, (size_t)k);
+	buf_puts(b, e->path);
+	buf_putc(b, '\n');
 }
 
 int manifest_save(const struct manifest *m, const char *dir, bool sync)
@@ -178,21 +303,28 @@ int manifest_save(const struct manifest *m, const char *dir, bool sync)
 	char *path;
 	int rc;
 
-	if ((rc = manifest_paths(m, "", &paths, &n)))
-		return rc;
 	buf_init(&b, m->a, (size_t)1 << 30);
 	buf_puts(&b, HEADER);
-	for (size_t i = 0; i < n; i++) {
-		const struct mf_entry *e = manifest_get(m, paths[i]);
+	if (m->ordered) {
+		/* the loaded paths are sorted: merge the few added since */
+		size_t i = 0, j = 0;
 
-		char num[24];
-		int k = snprintf(num, sizeof(num), " %lld ", e->size);
+		if (m->nadded)
+			qsort(m->added, m->nadded, sizeof(*m->added), cmp_entry);
+		while (i < m->norder || j < m->nadded) {
+			const struct mf_entry *e =
+				j == m->nadded || (i < m->norder && strcmp(m->order[i]->path, m->added[j]->path) < 0)
+					? m->order[i++]
+					: m->added[j++];
 
-		/* buf_append, not buf_printf: a line per file of the tree */
-		buf_append(&b, e->sha256, 64);
-		buf_append(&b, num, (size_t)k);
-		buf_puts(&b, e->path);
-		buf_putc(&b, '\n');
+			if (e->live)
+				save_line(&b, e);
+		}
+	} else {
+		if ((rc = manifest_paths(m, "", &paths, &n)))
+			return rc;
+		for (size_t i = 0; i < n; i++)
+			save_line(&b, manifest_get(m, paths[i]));
 	}
 	if (b.err || !(path = arena_printf(m->a, "%s/" MANIFEST_NAME, dir)))
 		return ERR_NOMEM;

@@ -20,16 +20,23 @@ struct arena;
 
 struct mf_entry {
 	const char *path;
+	const char *sha256;  /* 64 hex digits (a pointer: a slot per file is zeroed on load) */
 	long long size;
-	char sha256[65];
 	bool live;           /* false: deleted (the slot is kept) */
 };
 
 /* An open-addressing table of entries by path, in arena memory. */
+struct mf_slot;
 struct manifest {
 	struct arena *a;
-	struct mf_entry *slots;
+	struct mf_slot *slots;   /* (hash, entry): entries do not move */
 	size_t cap, used, live;
+	/* manifest_load's: the paths as the file listed them (sorted) and
+	 * those added since, so that manifest_save merges instead of sorting
+	 * every path (ordered false: it sorts) */
+	bool ordered;
+	struct mf_entry **order, **added;
+	size_t norder, nadded, capadded;
 };
 
 /* Read dir/.manifest; a missing file is an empty manifest. ERR_INVALID for
