@@ -107,7 +107,18 @@ async function create(title) {
   assert.equal(r.status, 303, `create: ${r.status} ${textOf(r.text).slice(0, 300)}`);
   return Number(r.location.match(/items\/(\d+)/)[1]);
 }
-const act = (id, action, extra = {}) => admin.post(`${ITEMS}/${id}/action`, { action, ...extra });
+/** deploy/nginx-static.conf's open_file_cache_valid: how long nginx may serve a file as it was
+ * before a change (a page rewritten or removed); after a change the tests wait that long. */
+const cacheValidMs = (() => {
+  const m = fs.readFileSync(path.join(ROOT, 'deploy/nginx-static.conf'), 'utf8').match(/^\s*open_file_cache_valid (\d+)s;/m);
+  return m ? Number(m[1]) * 1000 : 0;
+})();
+const settle = () => new Promise((r) => setTimeout(r, cacheValidMs ? cacheValidMs + 300 : 0));
+async function act(id, action, extra = {}) {
+  const r = await admin.post(`${ITEMS}/${id}/action`, { action, ...extra });
+  await settle();
+  return r;
+}
 const errorOf = (html) => textOf(html.match(/<p class="error"[^>]*>([\s\S]*?)<\/p>/)?.[1] ?? '');
 
 async function publish(title) {
@@ -264,6 +275,7 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     ].sort());
     assert.match(r.stderr, /3 个文件与清单不符/);
     cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--all', '--base-url', `http://${host}`]);
+    await settle();
     const again = cli(env.db, ['publish-static', '--verify', dir], { allowFail: true });
     assert.equal(again.stdout.trim(), `多出\to/${ORG}/evil.html`, 'the changed and the removed file are rebuilt');
     await assertStatic(`/o/${ORG}/guide`);
