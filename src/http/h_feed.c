@@ -194,16 +194,14 @@ int page_sitemap_pages(struct req *r, const char *base, struct page *p)
 
 int page_sitemap_year(struct req *r, long long year, const char *base, struct page *p)
 {
-	struct item_filter f = { .org_id = r->org.id, .status = "published", .limit = SITEMAP_MAX };
-	struct item_row *rows;
+	struct item_stamp *rows;
 	size_t n;
 	struct buf b;
 	int rc;
 
 	if (year < 1 || year > 9999)
 		return page_error(p, 404, "没有这一年的站点地图。");
-	f.year = (int)year;
-	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
+	if ((rc = store_item_stamps(req_db(r), &r->arena, r->org.id, (int)year, SITEMAP_MAX, &rows, &n)))
 		return rc;
 	if (n == 0)
 		return page_error(p, 404, "这一年没有公开的信息。");
