@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/afile.h"
 #include "core/arena.h"
@@ -16,6 +19,7 @@
 #include "core/banned.h"
 
 #define HEADER "# gongkai static manifest 1\n"
+#define JOURNAL_LINE "# journal "
 
 static uint64_t hash_path(const char *s)
 {
@@ -88,6 +92,26 @@ static int note_added(struct manifest *m, struct mf_entry *e)
 	return 0;
 }
 
+static int mark_dirty(struct manifest *m, struct mf_entry *e)
+{
+	if (e->dirty)
+		return 0;
+	if (m->ndirty == m->capdirty) {
+		size_t cap = m->capdirty ? m->capdirty * 2 : 64;
+		struct mf_entry **v = arena_alloc(m->a, cap * sizeof(*v));
+
+		if (!v)
+			return ERR_NOMEM;
+		if (m->ndirty)
+			memcpy(v, m->dirty, m->ndirty * sizeof(*v));
+		m->dirty = v;
+		m->capdirty = cap;
+	}
+	m->dirty[m->ndirty++] = e;
+	e->dirty = true;
+	return 0;
+}
+
 int manifest_put(struct manifest *m, const char *path, long long size, const char sha256[65])
 {
 	struct mf_slot *sl;
@@ -110,18 +134,18 @@ int manifest_put(struct manifest *m, const char *path, long long size, const cha
 		if (m->ordered && (rc = note_added(m, e)))
 			return rc;
 	}
-	if (!e->live)
-		m->live++;
-	e->live = true;
-	e->size = size;
-	if (!e->sha256 || strcmp(e->sha256, sha256) != 0) {
+	if (!e->live || e->size != size || !e->sha256 || strcmp(e->sha256, sha256) != 0) {
 		char *hex = arena_alloc(m->a, 65);
 
-		if (!hex)
+		if (!hex || (rc = mark_dirty(m, e)))
 			return ERR_NOMEM;
 		memcpy(hex, sha256, 65);
 		e->sha256 = hex;
 	}
+	if (!e->live)
+		m->live++;
+	e->live = true;
+	e->size = size;
 	return 0;
 }
 
@@ -145,6 +169,8 @@ void manifest_del(struct manifest *m, const char *path)
 	if (e && e->live) {
 		e->live = false;
 		m->live--;
+		if (mark_dirty(m, e))
+			m->journal_ok = false; /* out of memory: save writes a snapshot */
 	}
 }
 
@@ -165,6 +191,57 @@ static int slurp(struct arena *a, FILE *f, char **out, size_t *n)
 	p[got] = '\0';
 	*out = p;
 	*n = got;
+	return 0;
+}
+
+/* Apply DIR/.manifest.log when it is the journal of the snapshot just
+ * read; its last line without a newline (a crash) is left out. */
+static int load_journal(struct arena *a, const char *dir, struct manifest *m)
+{
+	char *path = arena_printf(a, "%s/" MANIFEST_JOURNAL, dir);
+	FILE *f;
+	char *text, *line, *nl, head[64];
+	size_t len;
+	int rc;
+
+	if (!path)
+		return ERR_NOMEM;
+	if (!(f = fopen(path, "re")))
+		return errno == ENOENT ? 0 : ERR_IO;
+	rc = slurp(a, f, &text, &len);
+	fclose(f);
+	if (rc)
+		return rc;
+	snprintf(head, sizeof(head), JOURNAL_LINE "%s\n", m->journal_id);
+	if (strncmp(text, head, strlen(head)) != 0)
+		return 0; /* another snapshot's: the next save replaces it */
+	for (line = text + strlen(head); (nl = strchr(line, '\n')); line = nl + 1) {
+		char *sp1, *sp2, *end;
+		long long size;
+
+		*nl = '\0';
+		if (line[0] == '-' && line[1] == ' ') {
+			manifest_del(m, line + 2);
+			continue;
+		}
+		sp1 = strchr(line, ' ');
+		sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+		if (!sp1 || sp1 - line != 64 || !sp2)
+			return ERR_INVALID;
+		*sp1 = '\0';
+		errno = 0;
+		size = strtoll(sp1 + 1, &end, 10);
+		if (errno || end != sp2 || size < 0)
+			return ERR_INVALID;
+		if ((rc = manifest_put(m, sp2 + 1, size, line)))
+			return rc;
+	}
+	/* what the journal holds is not a change of this run */
+	for (size_t i = 0; i < m->ndirty; i++)
+		m->dirty[i]->dirty = false;
+	m->ndirty = 0;
+	m->journal_ok = true;
+	m->journal_bytes = len;
 	return 0;
 }
 
@@ -194,7 +271,14 @@ int manifest_load(struct arena *a, const char *dir, struct manifest *m)
 		return rc;
 	if (strncmp(text, HEADER, strlen(HEADER)) != 0)
 		return ERR_INVALID;
+	m->snap_bytes = len;
 	line = text + strlen(HEADER);
+	if (strncmp(line, JOURNAL_LINE, strlen(JOURNAL_LINE)) == 0 && strlen(line) >= strlen(JOURNAL_LINE) + 17 &&
+	    line[strlen(JOURNAL_LINE) + 16] == '\n') {
+		memcpy(m->journal_id, line + strlen(JOURNAL_LINE), 16);
+		m->journal_id[16] = '\0';
+		line += strlen(JOURNAL_LINE) + 17;
+	}
 	for (const char *q = line; (q = memchr(q, '\n', len - (size_t)(q - text))); q++)
 		lines++;
 	lines++; /* a last line without its newline */
@@ -251,7 +335,7 @@ int manifest_load(struct arena *a, const char *dir, struct manifest *m)
 		m->order = NULL;
 		m->norder = 0;
 	}
-	return 0;
+	return m->journal_id[0] ? load_journal(a, dir, m) : 0;
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -295,16 +379,69 @@ static void save_line(struct buf *b, const struct mf_entry *e)
 	buf_putc(b, '\n');
 }
 
+/* Append the run's changes to the snapshot's journal. */
+static int save_journal(const struct manifest *m, const char *dir, bool sync)
+{
+	struct buf b;
+	char *path = arena_printf(m->a, "%s/" MANIFEST_JOURNAL, dir);
+	int fd, rc = 0;
+
+	buf_init(&b, m->a, (size_t)1 << 30);
+	for (size_t i = 0; i < m->ndirty; i++) {
+		const struct mf_entry *e = m->dirty[i];
+
+		if (e->live) {
+			save_line(&b, e);
+		} else {
+			buf_puts(&b, "- ");
+			buf_puts(&b, e->path);
+			buf_putc(&b, '\n');
+		}
+	}
+	if (b.err || !path)
+		return ERR_NOMEM;
+	if (!b.n)
+		return 0;
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
+		return ERR_IO;
+	for (size_t off = 0; off < b.n && !rc;) {
+		ssize_t w = write(fd, b.p + off, b.n - off);
+
+		if (w < 0 && errno != EINTR)
+			rc = ERR_IO;
+		else if (w > 0)
+			off += (size_t)w;
+	}
+	if (!rc && sync && fsync(fd) != 0)
+		rc = ERR_IO;
+	if (close(fd) != 0 && !rc)
+		rc = ERR_IO;
+	return rc;
+}
+
 int manifest_save(const struct manifest *m, const char *dir, bool sync)
 {
 	const char **paths;
 	size_t n;
 	struct buf b;
-	char *path;
+	char *path, *jpath, *head, id[17];
+	struct timespec ts;
 	int rc;
 
+	/* a few changes: the journal, while it stays small beside the snapshot */
+	if (m->journal_ok && m->journal_id[0] && m->ordered && m->ndirty * 4 < m->live + 64 &&
+	    m->journal_bytes < m->snap_bytes / 4 + 64 * 1024)
+		return save_journal(m, dir, sync);
+	/* a new snapshot, with a new journal id: an old journal left behind
+	 * (a crash before its removal) is another snapshot's */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(id, sizeof(id), "%016llx",
+		 (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec);
 	buf_init(&b, m->a, (size_t)1 << 30);
 	buf_puts(&b, HEADER);
+	buf_puts(&b, JOURNAL_LINE);
+	buf_puts(&b, id);
+	buf_putc(&b, '\n');
 	if (m->ordered) {
 		/* the loaded paths are sorted: merge the few added since */
 		size_t i = 0, j = 0;
@@ -326,9 +463,14 @@ int manifest_save(const struct manifest *m, const char *dir, bool sync)
 		for (size_t i = 0; i < n; i++)
 			save_line(&b, manifest_get(m, paths[i]));
 	}
-	if (b.err || !(path = arena_printf(m->a, "%s/" MANIFEST_NAME, dir)))
+	if (b.err || !(path = arena_printf(m->a, "%s/" MANIFEST_NAME, dir)) ||
+	    !(jpath = arena_printf(m->a, "%s/" MANIFEST_JOURNAL, dir)) || !(head = arena_printf(m->a, JOURNAL_LINE "%s\n", id)))
 		return ERR_NOMEM;
-	return afile_write(path, b.p, b.n, sync);
+	/* the snapshot, then its empty journal: a crash in between leaves the
+	 * old journal, which names the old snapshot and is ignored */
+	if ((rc = afile_write(path, b.p, b.n, sync)))
+		return rc;
+	return afile_write(jpath, head, strlen(head), sync);
 }
 
 /* ---- verification ---- */
@@ -381,7 +523,8 @@ static int walk_dir(struct walk *w, const char *root, const char *rel)
 
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
-		if (!*rel && (strcmp(name, MANIFEST_NAME) == 0 || strcmp(name, MANIFEST_LOCK) == 0))
+		if (!*rel && (strcmp(name, MANIFEST_NAME) == 0 || strcmp(name, MANIFEST_LOCK) == 0 ||
+			      strcmp(name, MANIFEST_JOURNAL) == 0))
 			continue;
 		if (afile_is_temp(name))
 			continue;

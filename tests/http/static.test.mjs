@@ -208,6 +208,8 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     assert.match(search.text, /<mark>/);
     assert.equal((await viaNginx(`/o/${ORG}/apply`)).status, 200);
     assert.equal((await viaNginx('/.manifest')).status, 404, 'the manifest is not published');
+    assert.ok(fs.existsSync(path.join(dir, '.manifest.log')), 'the manifest has a journal');
+    assert.equal((await viaNginx('/.manifest.log')).status, 404, 'nor its journal');
     assert.equal((await viaNginx(`/o/${ORG}/items/999999`)).status, 404);
   });
 
