@@ -379,7 +379,8 @@ static void save_line(struct buf *b, const struct mf_entry *e)
 	buf_putc(b, '\n');
 }
 
-/* Append the run's changes to the snapshot's journal. */
+/* Append the run's changes to the snapshot's journal; ERR_NOT_FOUND when
+ * it is not there. */
 static int save_journal(const struct manifest *m, const char *dir, bool sync)
 {
 	struct buf b;
@@ -403,7 +404,7 @@ static int save_journal(const struct manifest *m, const char *dir, bool sync)
 	if (!b.n)
 		return 0;
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
-		return ERR_IO;
+		return errno == ENOENT ? ERR_NOT_FOUND : ERR_IO; /* gone since the load: a snapshot */
 	for (size_t off = 0; off < b.n && !rc;) {
 		ssize_t w = write(fd, b.p + off, b.n - off);
 
@@ -430,8 +431,8 @@ int manifest_save(const struct manifest *m, const char *dir, bool sync)
 
 	/* a few changes: the journal, while it stays small beside the snapshot */
 	if (m->journal_ok && m->journal_id[0] && m->ordered && m->ndirty * 4 < m->live + 64 &&
-	    m->journal_bytes < m->snap_bytes / 4 + 64 * 1024)
-		return save_journal(m, dir, sync);
+	    m->journal_bytes < m->snap_bytes / 4 + 64 * 1024 && (rc = save_journal(m, dir, sync)) != ERR_NOT_FOUND)
+		return rc;
 	/* a new snapshot, with a new journal id: an old journal left behind
 	 * (a crash before its removal) is another snapshot's */
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -258,6 +258,15 @@ static void test_manifest_journal(void **state)
 	assert_int_equal(m.live, 399);
 	assert_null(manifest_get(&m, "o/x/new.html"));
 	assert_int_equal(manifest_get(&m, "o/x/items/5.html")->size, 7);
+
+	/* the journal removed behind the application's back: a snapshot */
+	assert_int_equal(manifest_load(&a, root, &m), 0);
+	assert_int_equal(unlink(jpath), 0);
+	manifest_del(&m, "o/x/items/5.html");
+	assert_int_equal(manifest_save(&m, root, true), 0);
+	assert_int_equal(manifest_load(&a, root, &back), 0);
+	assert_int_equal(back.live, 398);
+	assert_null(manifest_get(&back, "o/x/items/5.html"));
 	arena_release(&a);
 }
 
