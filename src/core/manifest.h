@@ -6,7 +6,14 @@
  * file, sorted by path: "<sha256 hex> <size> <path relative to DIR>". Paths
  * contain no newline and do not start with '/'. The manifest itself
  * (".manifest"), the lock file (".lock") and afile_write's temporary files
- * are not listed. */
+ * are not listed.
+ *
+ * A second line "# journal <16 hex>" names the snapshot's journal:
+ * DIR/.manifest.log, first line "# journal <the same id>", then one line per
+ * change since the snapshot, "<sha256 hex> <size> <path>" or "- <path>" (a
+ * path removed). A publication appends its few changes there instead of
+ * rewriting every line; a journal of another snapshot is ignored, a last
+ * line without its newline (a crash) too. */
 #ifndef GK_CORE_MANIFEST_H
 #define GK_CORE_MANIFEST_H
 
@@ -17,19 +24,35 @@ struct arena;
 
 #define MANIFEST_NAME ".manifest"
 #define MANIFEST_LOCK ".lock"
+#define MANIFEST_JOURNAL ".manifest.log"
 
 struct mf_entry {
 	const char *path;
+	const char *sha256;  /* 64 hex digits (a pointer: a slot per file is zeroed on load) */
 	long long size;
-	char sha256[65];
 	bool live;           /* false: deleted (the slot is kept) */
+	bool dirty;          /* changed since manifest_load */
 };
 
 /* An open-addressing table of entries by path, in arena memory. */
+struct mf_slot;
 struct manifest {
 	struct arena *a;
-	struct mf_entry *slots;
+	struct mf_slot *slots;   /* (hash, entry): entries do not move */
 	size_t cap, used, live;
+	/* manifest_load's: the paths as the file listed them (sorted) and
+	 * those added since, so that manifest_save merges instead of sorting
+	 * every path (ordered false: it sorts) */
+	bool ordered;
+	struct mf_entry **order, **added;
+	size_t norder, nadded, capadded;
+	/* the changes since manifest_load, which manifest_save appends to the
+	 * journal DIR/.manifest.log of the snapshot journal_id when it can */
+	struct mf_entry **dirty;
+	size_t ndirty, capdirty;
+	char journal_id[17];     /* the snapshot's; "" when it has none */
+	bool journal_ok;         /* DIR/.manifest.log is the snapshot's */
+	size_t snap_bytes, journal_bytes;
 };
 
 /* Read dir/.manifest; a missing file is an empty manifest. ERR_INVALID for

@@ -1,4 +1,4 @@
-/* h_feed.c - Atom feeds (per agency and per category) and sitemap.xml. */
+/* h_feed.c - Atom feeds (per agency and per category) and the sitemaps. */
 #include <string.h>
 #include <time.h>
 
@@ -127,17 +127,54 @@ int h_feed_category(struct req *r)
 	return respond_page(r, rc, &p);
 }
 
+/* /sitemap.xml is an index: /sitemap-pages.xml (the agencies' home and
+ * 指南 pages) and one sitemap per agency and year of publication,
+ * /o/{org}/sitemap/{YYYY}.xml. A publication changes only its own year's
+ * file (and the index when the year is new), whatever the number of items;
+ * the static site writes the same files (static_site.c). */
 int page_sitemap(struct req *r, const char *base, struct page *p)
 {
-	struct item_filter f = { .status = "published", .limit = SITEMAP_MAX };
 	struct org *orgs;
-	struct item_row *rows;
-	size_t no, n;
+	size_t no;
 	struct buf b;
 	int rc;
 
-	if ((rc = store_org_list(req_db(r), &r->arena, &orgs, &no)) ||
-	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
+	if ((rc = store_org_list(req_db(r), &r->arena, &orgs, &no)))
+		return rc;
+	buf_init(&b, &r->arena, 16 * 1024 * 1024);
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n<sitemap><loc>");
+	xml_text(&b, base);
+	buf_puts(&b, "/sitemap-pages.xml</loc></sitemap>\n");
+	for (size_t i = 0; i < no; i++) {
+		int *years;
+		long long *counts;
+		size_t ny;
+
+		if ((rc = store_item_years(req_db(r), &r->arena, orgs[i].id, &years, &counts, &ny)))
+			return rc;
+		for (size_t j = 0; j < ny; j++) {
+			if (counts[j] <= 0 || years[j] < 1 || years[j] > 9999)
+				continue;
+			buf_puts(&b, "<sitemap><loc>");
+			xml_text(&b, base);
+			buf_printf(&b, "/o/%s/sitemap/%d.xml</loc></sitemap>\n", orgs[i].slug, years[j]);
+		}
+	}
+	buf_puts(&b, "</sitemapindex>\n");
+	if (b.err)
+		return b.err;
+	return page_bytes_set(p, "application/xml; charset=utf-8", b.p, b.n, "public, max-age=3600");
+}
+
+int page_sitemap_pages(struct req *r, const char *base, struct page *p)
+{
+	struct org *orgs;
+	size_t no;
+	struct buf b;
+	int rc;
+
+	if ((rc = store_org_list(req_db(r), &r->arena, &orgs, &no)))
 		return rc;
 	buf_init(&b, &r->arena, 16 * 1024 * 1024);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -149,10 +186,32 @@ int page_sitemap(struct req *r, const char *base, struct page *p)
 		xml_text(&b, base);
 		buf_printf(&b, "/o/%s/guide</loc></url>\n", orgs[i].slug);
 	}
+	buf_puts(&b, "</urlset>\n");
+	if (b.err)
+		return b.err;
+	return page_bytes_set(p, "application/xml; charset=utf-8", b.p, b.n, "public, max-age=3600");
+}
+
+int page_sitemap_year(struct req *r, long long year, const char *base, struct page *p)
+{
+	struct item_stamp *rows;
+	size_t n;
+	struct buf b;
+	int rc;
+
+	if (year < 1 || year > 9999)
+		return page_error(p, 404, "没有这一年的站点地图。");
+	if ((rc = store_item_stamps(req_db(r), &r->arena, r->org.id, (int)year, SITEMAP_MAX, &rows, &n)))
+		return rc;
+	if (n == 0)
+		return page_error(p, 404, "这一年没有公开的信息。");
+	buf_init(&b, &r->arena, 16 * 1024 * 1024);
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (size_t i = 0; i < n; i++) {
 		buf_puts(&b, "<url><loc>");
 		xml_text(&b, base);
-		buf_printf(&b, "/o/%s/items/%lld</loc>", rows[i].org_slug, rows[i].id);
+		buf_printf(&b, "/o/%s/items/%lld</loc>", r->org.slug, rows[i].id);
 		if (rows[i].published_on)
 			buf_printf(&b, "<lastmod>%s</lastmod>", rows[i].published_on);
 		buf_puts(&b, "</url>\n");
@@ -167,6 +226,22 @@ int h_sitemap(struct req *r)
 {
 	struct page p;
 	int rc = page_sitemap(r, base_url(r), &p);
+
+	return respond_page(r, rc, &p);
+}
+
+int h_sitemap_pages(struct req *r)
+{
+	struct page p;
+	int rc = page_sitemap_pages(r, base_url(r), &p);
+
+	return respond_page(r, rc, &p);
+}
+
+int h_sitemap_year(struct req *r)
+{
+	struct page p;
+	int rc = page_sitemap_year(r, r->id, base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }

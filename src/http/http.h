@@ -199,7 +199,9 @@ int page_item_version(struct req *r, struct page *p); /* r->id, version r->id2 *
 int page_guide(struct req *r, struct page *p);
 /* Feeds and sitemap hold absolute URLs: base is "http://host". */
 int page_feed(struct req *r, long long category_id, const char *base, struct page *p);
-int page_sitemap(struct req *r, const char *base, struct page *p);
+int page_sitemap(struct req *r, const char *base, struct page *p);        /* the index */
+int page_sitemap_pages(struct req *r, const char *base, struct page *p);  /* agencies' home, 指南 */
+int page_sitemap_year(struct req *r, long long year, const char *base, struct page *p); /* r->org */
 
 /* The templates compiled into the binary, parsed (server.c). */
 int http_load_templates(struct tmpl_set **out);
@@ -215,6 +217,8 @@ extern const size_t routes_count;
 int h_root(struct req *r);
 int h_static(struct req *r);
 int h_sitemap(struct req *r);
+int h_sitemap_pages(struct req *r);
+int h_sitemap_year(struct req *r);
 int h_org_home(struct req *r);
 int h_catalog(struct req *r);
 int h_item(struct req *r);

@@ -34,6 +34,12 @@ struct gen {
 	char *err;
 	size_t errlen;
 	int lock_fd;
+	/* full builds: the manifest's replaced-version pages of the org vorg
+	 * ("o/SLUG/items/"), sorted, read once per run: a scan of the manifest
+	 * per item made a full build quadratic */
+	const char *vorg;
+	const char **vpaths;
+	size_t nvpaths;
 };
 
 static const char *errno_zh(int e)
@@ -138,7 +144,10 @@ static struct param *param_num(struct req *r, const char *name, long long v)
 	return p;
 }
 
-enum kind { K_HOME, K_CATALOG_ALL, K_CATALOG_CAT, K_CATALOG_YEAR, K_GUIDE, K_ITEM, K_VERSION, K_FEED, K_SITEMAP };
+enum kind {
+	K_HOME, K_CATALOG_ALL, K_CATALOG_CAT, K_CATALOG_YEAR, K_GUIDE, K_ITEM, K_VERSION, K_FEED, K_SITEMAP,
+	K_SITEMAP_PAGES, K_SITEMAP_YEAR
+};
 
 /* Build one page and put it at rel; a page that is now an error (an item
  * withdrawn) is removed instead. *gone (may be NULL) says so. */
@@ -178,6 +187,12 @@ static int one(struct gen *g, const struct org *org, enum kind k, long long id, 
 		break;
 	case K_FEED:
 		rc = page_feed(&r, id, g->s->base, &p);
+		break;
+	case K_SITEMAP_PAGES:
+		rc = page_sitemap_pages(&r, g->s->base, &p);
+		break;
+	case K_SITEMAP_YEAR:
+		rc = page_sitemap_year(&r, id, g->s->base, &p);
 		break;
 	case K_SITEMAP:
 	default:
@@ -275,9 +290,67 @@ static int put_assets(struct gen *g)
 	return 0;
 }
 
+/* The sitemap index and the sitemap of the agencies' pages: a few lines
+ * per agency and year, whatever the number of items. */
 static int put_sitemap(struct gen *g)
 {
-	return one(g, NULL, K_SITEMAP, 0, 0, "/sitemap.xml", "sitemap.xml", NULL);
+	int rc = one(g, NULL, K_SITEMAP, 0, 0, "/sitemap.xml", "sitemap.xml", NULL);
+
+	return rc ? rc : one(g, NULL, K_SITEMAP_PAGES, 0, 0, "/sitemap-pages.xml", "sitemap-pages.xml", NULL);
+}
+
+/* The sitemap of org's items published in year (removed when none is). */
+static int put_sitemap_year(struct gen *g, const struct org *org, int year)
+{
+	char url[256], rel[300];
+
+	snprintf(url, sizeof(url), "/o/%s/sitemap/%d.xml", org->slug, year);
+	snprintf(rel, sizeof(rel), "o/%s/sitemap/%d.xml", org->slug, year);
+	return one(g, org, K_SITEMAP_YEAR, year, 0, url, rel, NULL);
+}
+
+/* The version pages in the manifest under prefix ("o/SLUG/items/ID/versions/");
+ * in a full build, as they were when the run first asked about org_items
+ * ("o/SLUG/items/"), sorted once:
+ * pages the run writes since are kept anyway, pages it dropped are dropped
+ * again harmlessly. */
+static int old_versions(struct gen *g, const char *org_items, const char *prefix, const char ***out, size_t *n)
+{
+	size_t pl = strlen(prefix), lo = 0, hi;
+
+	if (!g->full)  /* one item: a scan, no sort of every path */
+		return manifest_paths(&g->m, prefix, out, n);
+	if (!g->vorg || strcmp(g->vorg, org_items) != 0) {
+		const char **all;
+		size_t nall, k = 0;
+		int rc;
+
+		if ((rc = manifest_paths(&g->m, org_items, &all, &nall)))
+			return rc;
+		for (size_t i = 0; i < nall; i++)
+			if (strstr(all[i] + strlen(org_items), "/versions/"))
+				all[k++] = all[i];
+		if (!(g->vorg = arena_strdup(&g->a, org_items)))
+			return ERR_NOMEM;
+		g->vpaths = all;
+		g->nvpaths = k;
+	}
+	/* sorted: the paths under prefix are contiguous from the first one
+	 * not less than prefix */
+	hi = g->nvpaths;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(g->vpaths[mid], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*out = g->vpaths + lo;
+	for (hi = lo; hi < g->nvpaths && strncmp(g->vpaths[hi], prefix, pl) == 0; hi++)
+		;
+	*n = hi - lo;
+	return 0;
 }
 
 /* An item's page and its replaced versions, or their removal. *corrected
@@ -307,8 +380,9 @@ static int put_item(struct gen *g, const struct org *org, long long id, bool *co
 			return rc;
 	}
 	/* versions that are no longer there (all of them when withdrawn) */
+	snprintf(url, sizeof(url), "o/%s/items/", org->slug);
 	snprintf(rel, sizeof(rel), "o/%s/items/%lld/versions/", org->slug, id);
-	if ((rc = manifest_paths(&g->m, rel, &old, &nold)))
+	if ((rc = old_versions(g, url, rel, &old, &nold)))
 		return rc;
 	for (size_t i = 0; i < nold; i++) {
 		int n = -1;
@@ -326,8 +400,10 @@ static int put_item(struct gen *g, const struct org *org, long long id, bool *co
 /* The org's pages that every publication changes: home, catalog first
  * pages (each shows every category's count), 指南, the org's feed, and
  * the feed of category feed_cat (each holds only its own category's
- * items), or of every category when feed_cat is 0. */
-static int put_org_pages(struct gen *g, const struct org *org, long long feed_cat)
+ * items), or of every category when feed_cat is 0; the sitemap of year
+ * sitemap_year, of every year when it is 0, of none when it is -1 (the
+ * sitemap index lists the years). */
+static int put_org_pages(struct gen *g, const struct org *org, long long feed_cat, int sitemap_year)
 {
 	char url[256], rel[300];
 	struct category *cats;
@@ -372,7 +448,11 @@ static int put_org_pages(struct gen *g, const struct org *org, long long feed_ca
 		snprintf(rel, sizeof(rel), "o/%s/catalog?year=%d.html", org->slug, years[i]);
 		if ((rc = one(g, org, K_CATALOG_YEAR, years[i], 0, url, rel, NULL)))
 			return rc;
+		if (!sitemap_year && years[i] > 0 && (rc = put_sitemap_year(g, org, years[i])))
+			return rc;
 	}
+	if (sitemap_year > 0 && (rc = put_sitemap_year(g, org, sitemap_year)))
+		return rc;
 	return 0;
 }
 
@@ -388,7 +468,7 @@ static int build_org(struct gen *g, const struct org *org)
 	struct manifest pub;
 	int rc;
 
-	if ((rc = put_org_pages(g, org, 0)))
+	if ((rc = put_org_pages(g, org, 0, 0)))
 		return rc;
 	if ((rc = store_item_list(g->db, &g->a, &f, &rows, &n, NULL)))
 		return fail_rc(g, org->slug, rc);
@@ -465,6 +545,7 @@ int static_item_changed(struct app *app, struct db *db, const struct static_site
 	struct gen g;
 	struct item it;
 	bool corrected = false;
+	int year = -1; /* no year sitemap */
 	int rc = gen_open(&g, app, db, s, false, st, err, errlen);
 
 	if (!rc && (rc = store_item_get(db, &g.a, org->id, item_id, &it)))
@@ -473,8 +554,15 @@ int static_item_changed(struct app *app, struct db *db, const struct static_site
 		rc = put_item(&g, org, item_id, &corrected);
 	/* a correction may have moved the item to another category: then
 	 * every category's feed */
+	/* the year's sitemap: published_on is "YYYY-MM-DD" */
+	if (!rc && it.published_on && strlen(it.published_on) >= 4) {
+		year = 0;
+		for (int i = 0; i < 4 && year >= 0; i++)
+			year = it.published_on[i] >= '0' && it.published_on[i] <= '9'
+				       ? year * 10 + (it.published_on[i] - '0') : -1;
+	}
 	if (!rc)
-		rc = put_org_pages(&g, org, corrected ? 0 : it.category_id);
+		rc = put_org_pages(&g, org, corrected ? 0 : it.category_id, year);
 	if (!rc)
 		rc = put_sitemap(&g);
 	return gen_close(&g, rc);

@@ -13,7 +13,10 @@
  *   o/{org}/items/{id}.html             /o/{org}/items/{id}
  *   o/{org}/items/{id}/versions/{n}.html
  *   o/{org}/feed.atom, o/{org}/feed/{category}.atom
- *   sitemap.xml, static/NAME            (the compiled-in style sheet etc.)
+ *   o/{org}/sitemap/{year}.xml          the items published in year
+ *   sitemap.xml                         the index of the sitemaps
+ *   sitemap-pages.xml                   every agency's home and 指南
+ *   static/NAME                         (the compiled-in style sheet etc.)
  * Later pages of lists (page=2...), other filters, search, forms, tracking,
  * attachments and staff pages stay dynamic. Item pages show the view count
  * as of their generation (nginx does not count). */
@@ -59,7 +62,8 @@ int static_item_standalone(struct db *db, const struct static_site *s, const cha
 
 /* After item_id of org was published, withdrawn or corrected (after the
  * transaction committed): its pages and versions (or their removal), the
- * org's home, catalog first pages, feeds and the sitemap. 0 or an err
+ * org's home, catalog first pages, feeds, its year's sitemap and the
+ * sitemap index. 0 or an err
  * code with a Chinese message in err. */
 int static_item_changed(struct app *app, struct db *db, const struct static_site *s, const struct org *org,
 			long long item_id, struct static_stats *st, char *err, size_t errlen);

@@ -570,6 +570,47 @@ int store_item_years(struct db *db, struct arena *a, long long org_id, int **yea
 	return 0;
 }
 
+/* The sitemap of a year: ids and dates only, from the index items_public
+ * (no join, no text column: a year of a large agency has 10,000 items). */
+static const char sql_item_stamps[] =
+	"SELECT i.id, i.published_on FROM items i WHERE i.org_id = $1 AND i.status = 'published' "
+	"AND i.published_on >= $2 AND i.published_on < $3 ORDER BY i.published_on DESC, i.id DESC LIMIT $4";
+
+int store_item_stamps(struct db *db, struct arena *a, long long org_id, int year, long long limit,
+		      struct item_stamp **out, size_t *n)
+{
+	struct db_stmt *st;
+	struct item_stamp *arr = NULL;
+	size_t k = 0, cap = 0;
+	char lo[16], hi[16];
+	int rc;
+
+	snprintf(lo, sizeof(lo), "%04d-01-01", year % 10000);
+	snprintf(hi, sizeof(hi), "%04d-01-01", (year + 1) % 10000);
+	if ((rc = db_prep(db, sql_item_stamps, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_text(st, 2, lo);
+	db_bind_text(st, 3, hi);
+	db_bind_int(st, 4, limit);
+	while ((rc = db_step(st)) == 1) {
+		struct item_stamp *r = grow_slot(a, (void **)&arr, k, &cap, sizeof(*arr));
+
+		if (!r) {
+			db_done(st);
+			return ERR_NOMEM;
+		}
+		r->id = db_col_int(st, 0);
+		r->published_on = db_col_dup(st, 1, a);
+		k++;
+	}
+	if (rc < 0)
+		return rc;
+	*out = arr;
+	*n = k;
+	return 0;
+}
+
 /* ---- attachments ---- */
 
 static const char sql_att_insert[] =

@@ -138,6 +138,14 @@ struct item_row {
  * total may be NULL when the count is not wanted. */
 int store_item_list(struct db *db, struct arena *a, const struct item_filter *f,
 		    struct item_row **out, size_t *n, long long *total);
+/* Published items of org_id in year, newest first, at most limit: id and
+ * date only (the year's sitemap). */
+struct item_stamp {
+	long long id;
+	const char *published_on;
+};
+int store_item_stamps(struct db *db, struct arena *a, long long org_id, int year, long long limit,
+		      struct item_stamp **out, size_t *n);
 /* Published years of an org, newest first, with counts. */
 int store_item_years(struct db *db, struct arena *a, long long org_id, int **years, long long **counts, size_t *n);
 

@@ -280,15 +280,32 @@ describe('other public pages', () => {
     assert.equal(missing.status, 404, 'feed of an unknown category');
   });
 
-  test('/sitemap.xml lists every published item URL', async () => {
+  test('/sitemap.xml is an index of per-agency, per-year sitemaps that list every published item URL', async () => {
     const r = await srv.get('/sitemap.xml');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /xml/);
-    assert.match(r.text, /<urlset xmlns="http:\/\/www.sitemaps.org\/schemas\/sitemap\/0.9">/);
-    const items = [...r.text.matchAll(new RegExp(`<loc>${srv.base}/o/${ORG}/items/(\\d+)</loc>`, 'g'))];
+    assert.match(r.text, /<sitemapindex xmlns="http:\/\/www.sitemaps.org\/schemas\/sitemap\/0.9">/);
+    assert.match(r.text, new RegExp(`<loc>${srv.base}/sitemap-pages.xml</loc>`));
+    const years = [...r.text.matchAll(new RegExp(`<loc>${srv.base}(/o/${ORG}/sitemap/(\\d{4})\\.xml)</loc>`, 'g'))];
+    assert.ok(years.length >= 1, 'at least one year of the agency');
+    const items = [];
+    for (const [, path, year] of years) {
+      const y = await srv.get(path);
+      assert.equal(y.status, 200, path);
+      assert.match(y.text, /<urlset xmlns="http:\/\/www.sitemaps.org\/schemas\/sitemap\/0.9">/);
+      for (const m of y.text.matchAll(new RegExp(`<url><loc>${srv.base}/o/${ORG}/items/(\\d+)</loc><lastmod>(\\d{4})-`, 'g'))) {
+        assert.equal(m[2], year, 'an item is in the sitemap of its year of publication');
+        items.push(Number(m[1]));
+      }
+    }
     assert.equal(items.length, 189, 'one <url> per published item');
-    assert.ok(items.some((m) => Number(m[1]) === knownId), 'the known item is in the sitemap');
-    assert.match(r.text, new RegExp(`<loc>${srv.base}/o/${ORG}/</loc>`), 'the agency home');
+    assert.equal(new Set(items).size, 189, 'each item once');
+    assert.ok(items.includes(knownId), 'the known item is in a sitemap');
+    const pages = await srv.get('/sitemap-pages.xml');
+    assert.equal(pages.status, 200);
+    assert.match(pages.text, new RegExp(`<loc>${srv.base}/o/${ORG}/</loc>`), 'the agency home');
+    assert.match(pages.text, new RegExp(`<loc>${srv.base}/o/${ORG}/guide</loc>`), 'the 指南');
+    assert.equal((await srv.get(`/o/${ORG}/sitemap/1901.xml`)).status, 404, 'a year without items');
   });
 
   test('/static/style.css is served', async () => {

@@ -107,7 +107,18 @@ async function create(title) {
   assert.equal(r.status, 303, `create: ${r.status} ${textOf(r.text).slice(0, 300)}`);
   return Number(r.location.match(/items\/(\d+)/)[1]);
 }
-const act = (id, action, extra = {}) => admin.post(`${ITEMS}/${id}/action`, { action, ...extra });
+/** deploy/nginx-static.conf's open_file_cache_valid: how long nginx may serve a file as it was
+ * before a change (a page rewritten or removed); after a change the tests wait that long. */
+const cacheValidMs = (() => {
+  const m = fs.readFileSync(path.join(ROOT, 'deploy/nginx-static.conf'), 'utf8').match(/^\s*open_file_cache_valid (\d+)s;/m);
+  return m ? Number(m[1]) * 1000 : 0;
+})();
+const settle = () => new Promise((r) => setTimeout(r, cacheValidMs ? cacheValidMs + 300 : 0));
+async function act(id, action, extra = {}) {
+  const r = await admin.post(`${ITEMS}/${id}/action`, { action, ...extra });
+  await settle();
+  return r;
+}
 const errorOf = (html) => textOf(html.match(/<p class="error"[^>]*>([\s\S]*?)<\/p>/)?.[1] ?? '');
 
 async function publish(title) {
@@ -119,6 +130,18 @@ async function publish(title) {
 }
 
 /** nginx served this URL from the tree (a file: ETag), with the bytes of the dynamic page. */
+/** The per-year sitemaps the static sitemap index lists, each checked with assertStatic: [{ url, text }]. */
+async function yearSitemaps() {
+  const index = await assertStatic('/sitemap.xml');
+  assert.match(index.text, /<sitemapindex /);
+  const out = [];
+  for (const m of index.text.matchAll(new RegExp(`<loc>http://${host}(/o/${ORG}/sitemap/\\d{4}\\.xml)</loc>`, 'g'))) {
+    out.push({ url: m[1], text: (await assertStatic(m[1])).text });
+  }
+  assert.ok(out.length >= 1, 'the index lists the agency\'s years');
+  return out;
+}
+
 async function assertStatic(url) {
   assert.ok(fs.existsSync(fileOf(url)), `${url}: no file ${path.relative(dir, fileOf(url))} in the tree`);
   const s = await viaNginx(url);
@@ -172,7 +195,8 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     const feed = await assertStatic(`/o/${ORG}/feed.atom`);
     assert.match(feed.text, new RegExp(`<link rel="self" href="http://${host}/o/${ORG}/feed.atom"/>`));
     await assertStatic(`/o/${ORG}/feed/${cats['政策文件']}.atom`);
-    await assertStatic('/sitemap.xml');
+    await yearSitemaps();
+    assert.match((await assertStatic('/sitemap-pages.xml')).text, new RegExp(`<loc>http://${host}/o/${ORG}/</loc>`));
     await assertStatic('/static/style.css');
     // what stays dynamic reaches gongkai through nginx
     const page2 = await viaNginx(`/o/${ORG}/catalog?page=2`);
@@ -184,6 +208,8 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     assert.match(search.text, /<mark>/);
     assert.equal((await viaNginx(`/o/${ORG}/apply`)).status, 200);
     assert.equal((await viaNginx('/.manifest')).status, 404, 'the manifest is not published');
+    assert.ok(fs.existsSync(path.join(dir, '.manifest.log')), 'the manifest has a journal');
+    assert.equal((await viaNginx('/.manifest.log')).status, 404, 'nor its journal');
     assert.equal((await viaNginx(`/o/${ORG}/items/999999`)).status, 404);
   });
 
@@ -198,7 +224,8 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     assert.match(home.text, new RegExp(title), 'the home page lists it');
     assert.match((await assertStatic(`/o/${ORG}/catalog`)).text, /共 190 条/);
     assert.match((await assertStatic(`/o/${ORG}/feed.atom`)).text, new RegExp(title));
-    assert.match((await assertStatic('/sitemap.xml')).text, new RegExp(`/o/${ORG}/items/${id}</loc>`));
+    const inSitemap = (await yearSitemaps()).filter((y) => y.text.includes(`/o/${ORG}/items/${id}</loc>`));
+    assert.equal(inSitemap.length, 1, 'the item is in the sitemap of its year');
 
     const w = await act(id, 'withdraw', { comment: '发布有误' });
     assert.equal(w.status, 200);
@@ -207,7 +234,7 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     assert.equal((await viaNginx(url)).status, 404, 'nginx no longer serves it');
     const after = await assertStatic(`/o/${ORG}/`);
     assert.doesNotMatch(after.text, new RegExp(title));
-    assert.doesNotMatch((await assertStatic('/sitemap.xml')).text, new RegExp(`/items/${id}</loc>`));
+    for (const y of await yearSitemaps()) assert.doesNotMatch(y.text, new RegExp(`/items/${id}</loc>`), y.url);
     assert.equal(cli(env.db, ['publish-static', '--verify', dir], { allowFail: true }).status, 0, 'the manifest follows');
   });
 
@@ -250,6 +277,7 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     ].sort());
     assert.match(r.stderr, /3 个文件与清单不符/);
     cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--all', '--base-url', `http://${host}`]);
+    await settle();
     const again = cli(env.db, ['publish-static', '--verify', dir], { allowFail: true });
     assert.equal(again.stdout.trim(), `多出\to/${ORG}/evil.html`, 'the changed and the removed file are rebuilt');
     await assertStatic(`/o/${ORG}/guide`);

@@ -1,7 +1,8 @@
 /* test_manifest.c - the atomic writer (contents replaced whole, parents
  * created, no temporary file left, an unwritable directory leaves the old
  * file) and the static site's manifest (round trip, verification finds a
- * changed, an added and a removed file, and nothing on an intact tree). */
+ * changed, an added and a removed file, and nothing on an intact tree;
+ * the journal of a few changes). */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -183,6 +184,92 @@ static void test_manifest_round_trip(void **state)
 	arena_release(&a);
 }
 
+/* A few changes after a load go to the journal, not a rewrite of every
+ * line; a load replays them (a change, an addition, a removal); a journal
+ * of another snapshot or a torn last line is left out. */
+static void test_manifest_journal(void **state)
+{
+	struct arena a;
+	struct manifest m, back;
+	char hex[65], snap[400], jpath[400], before[200000], after[200000], line[200];
+	FILE *f;
+
+	arena_init(&a, 0);
+	assert_int_equal(manifest_load(&a, root, &m), 0);
+	for (int i = 0; i < 1000; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "o/x/items/%d.html", i);
+		afile_sha256_hex(rel, strlen(rel), hex);
+		assert_int_equal(manifest_put(&m, rel, i, hex), 0);
+	}
+	assert_int_equal(manifest_save(&m, root, true), 0); /* every path new: a snapshot */
+	snprintf(snap, sizeof(snap), "%s/" MANIFEST_NAME, root);
+	snprintf(jpath, sizeof(jpath), "%s/" MANIFEST_JOURNAL, root);
+	assert_non_null(slurp(snap, before, sizeof(before)));
+
+	assert_int_equal(manifest_load(&a, root, &m), 0);
+	afile_sha256_hex("changed", 7, hex);
+	assert_int_equal(manifest_put(&m, "o/x/items/5.html", 7, hex), 0);
+	assert_int_equal(manifest_put(&m, "o/x/new.html", 7, hex), 0);
+	manifest_del(&m, "o/x/items/6.html");
+	assert_int_equal(manifest_save(&m, root, true), 0);
+	assert_non_null(slurp(snap, after, sizeof(after)));
+	assert_string_equal(after, before); /* the snapshot is not rewritten */
+	assert_non_null(slurp(jpath, after, sizeof(after)));
+	assert_non_null(strstr(after, "- o/x/items/6.html\n"));
+
+	assert_int_equal(manifest_load(&a, root, &back), 0);
+	assert_int_equal(back.live, 1000);
+	assert_int_equal(manifest_get(&back, "o/x/items/5.html")->size, 7);
+	assert_string_equal(manifest_get(&back, "o/x/items/5.html")->sha256, hex);
+	assert_non_null(manifest_get(&back, "o/x/new.html"));
+	assert_null(manifest_get(&back, "o/x/items/6.html"));
+	assert_int_equal(back.ndirty, 0); /* the journal is not a change of this run */
+
+	/* a torn last line (a crash while appending) is left out */
+	f = fopen(jpath, "a");
+	assert_non_null(f);
+	snprintf(line, sizeof(line), "%s 9 o/x/torn.html", hex);
+	fputs(line, f);
+	fclose(f);
+	assert_int_equal(manifest_load(&a, root, &back), 0);
+	assert_null(manifest_get(&back, "o/x/torn.html"));
+	assert_non_null(manifest_get(&back, "o/x/new.html"));
+
+	/* many changes: a snapshot with a new journal; the old journal put
+	 * back beside it (a crash before it was replaced) is ignored */
+	assert_non_null(slurp(jpath, before, sizeof(before)));
+	manifest_del(&back, "o/x/new.html");
+	for (int i = 100; i < 700; i++) {
+		snprintf(line, sizeof(line), "o/x/items/%d.html", i);
+		manifest_del(&back, line);
+	}
+	assert_int_equal(manifest_save(&back, root, true), 0);
+	assert_non_null(slurp(snap, after, sizeof(after)));
+	assert_non_null(strchr(before, '\n'));
+	snprintf(line, sizeof(line), "%.*s", (int)(strchr(before, '\n') - before), before);
+	assert_null(strstr(after, line)); /* the snapshot names another journal */
+	f = fopen(jpath, "w");
+	assert_non_null(f);
+	fputs(before, f);
+	fclose(f);
+	assert_int_equal(manifest_load(&a, root, &m), 0);
+	assert_int_equal(m.live, 399);
+	assert_null(manifest_get(&m, "o/x/new.html"));
+	assert_int_equal(manifest_get(&m, "o/x/items/5.html")->size, 7);
+
+	/* the journal removed behind the application's back: a snapshot */
+	assert_int_equal(manifest_load(&a, root, &m), 0);
+	assert_int_equal(unlink(jpath), 0);
+	manifest_del(&m, "o/x/items/5.html");
+	assert_int_equal(manifest_save(&m, root, true), 0);
+	assert_int_equal(manifest_load(&a, root, &back), 0);
+	assert_int_equal(back.live, 398);
+	assert_null(manifest_get(&back, "o/x/items/5.html"));
+	arena_release(&a);
+}
+
 static void test_manifest_malformed(void **state)
 {
 	struct arena a;
@@ -248,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_write_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sha256, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_manifest_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_finds_tampering, setup, teardown),
 	};
