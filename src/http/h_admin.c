@@ -34,12 +34,6 @@
 
 #define STAFF_PER_PAGE 30
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static void now_utc(char out[21])
 {
 	time_format_utc(time(NULL), out);
@@ -151,7 +145,7 @@ static int login_failed(struct req *r, const char *name, const struct user *u, t
 	int rc = failure_record(r, name, u, "login_failed", t);
 
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return login_page(r, 403, "用户名或密码不正确。");
 }
 
@@ -166,7 +160,7 @@ static int login_finish(struct req *r, const struct user *u, time_t t)
 
 	if ((rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &hash)) ||
 	    (rc = auth_random_token(&r->arena, 32, &csrf)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	time_format_utc(t, now);
 	time_format_utc(t + SESSION_SECONDS, exp);
 	db_set_actor(req_db(r), u->id, u->username, r->ip);
@@ -177,7 +171,7 @@ static int login_finish(struct req *r, const struct user *u, time_t t)
 	if (rc == 0)
 		rc = store_audit_event(req_db(r), u->org_id, "login", "users", u->id, audit_who(r, u->username));
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("login: %s from %s", u->username, r->ip);
 	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
 				     SESSION_SECONDS);
@@ -202,7 +196,7 @@ static int totp_form(struct req *r, const struct user *u, time_t t, const char *
 	}
 	if ((rc = auth_random_token(&r->arena, 32, &token)) || (rc = auth_token_hash(&r->arena, token, &hash)) ||
 	    (rc = store_login_pending_add(req_db(r), u->id, hash, r->ip, now, expires)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "动态验证码");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "token", token);
@@ -223,12 +217,12 @@ int h_login(struct req *r)
 	/* the lockout comes before the password, by name and by address, and
 	 * reads the same whether or not the account exists */
 	if ((rc = lockout_wait(r, name, t, &wait)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (wait > 0)
 		return locked_page(r, wait, name);
 	rc = store_user_by_name(req_db(r), &r->arena, name, &u);
 	if (rc && rc != ERR_NOT_FOUND)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	/* the same work and the same answer whether or not the account exists */
 	if (rc == ERR_NOT_FOUND) {
 		auth_check_password(r->app->dummy_hash, pw);
@@ -255,7 +249,7 @@ int h_login_totp(struct req *r)
 	if (!tok)
 		return login_page(r, 403, LOGIN_EXPIRED);
 	if ((rc = auth_token_hash(&r->arena, tok, &hash)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	/* single use: taken whatever the code turns out to be */
 	rc = store_login_pending_take(req_db(r), &r->arena, hash, now, &uid, &expires);
 	if (rc == ERR_NOT_FOUND)
@@ -265,10 +259,10 @@ int h_login_totp(struct req *r)
 	if (rc == ERR_NOT_FOUND || (rc == 0 && (u.disabled || !u.totp_secret)))
 		return login_page(r, 403, LOGIN_EXPIRED);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	/* wrong codes count toward the same lockout as wrong passwords */
 	if ((rc = lockout_wait(r, u.username, t, &wait)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (wait > 0)
 		return locked_page(r, wait, u.username);
 	rc = totp_check(u.totp_secret, t, u.totp_last_step, param_str(r, "code"), &step);
@@ -277,11 +271,11 @@ int h_login_totp(struct req *r)
 	if (rc == 0)
 		return login_finish(r, &u, t);
 	if (rc != ERR_INVALID && rc != ERR_CONFLICT)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	msg = rc == ERR_CONFLICT ? "这个验证码已经用过，请等验证器显示新的验证码后再输入。" : "验证码不正确。";
 	log_info("totp failed: %s from %s%s", u.username, r->ip, rc == ERR_CONFLICT ? " (replayed code)" : "");
 	if ((rc = failure_record(r, u.username, &u, "totp_failed", t)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	/* a new single-use token for the next try, no longer-lived than this one */
 	return totp_form(r, &u, t, expires, 403, msg);
 }
@@ -353,13 +347,13 @@ int h_password(struct req *r)
 	if ((weak = auth_password_weak_for(nw, r->user.username)))
 		return password_page(r, 400, weak, NULL);
 	if ((rc = auth_hash_password(&r->arena, nw, &hash)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	now_utc(now);
 	time_format_utc(time(NULL) + SESSION_SECONDS, exp);
 	/* every other session (and half-done login) of the account ends; this
 	 * one starts afresh */
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if ((rc = store_user_set_password(req_db(r), r->user.id, hash, now)) ||
 	    (rc = store_session_delete_user(req_db(r), r->user.id)) ||
 	    (rc = store_login_pending_delete_user(req_db(r), r->user.id)) ||
@@ -368,7 +362,7 @@ int h_password(struct req *r)
 				       MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent"), now, exp)) ||
 	    (rc = db_commit(req_db(r)))) {
 		db_rollback(req_db(r));
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	}
 	log_info("password changed: %s from %s", r->user.username, r->ip);
 	r->set_cookie = arena_printf(&r->arena, "gk_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
@@ -391,7 +385,7 @@ static int sessions_page(struct req *r, const char *notice)
 
 	now_utc(now);
 	if ((rc = store_session_list_user(req_db(r), &r->arena, r->user.id, now, &rows, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "notice", notice);
 	tv_set_int(ctx, "count", (long long)n);
 	tv_set_bool(ctx, "others", n > 1);
@@ -422,7 +416,7 @@ int h_admin_session_delete(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这个登录会话。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("session %lld of %s ended from %s", r->id, r->user.username, r->ip);
 	if (r->id == r->sess.id) {
 		r->set_cookie = "gk_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
@@ -436,7 +430,7 @@ int h_admin_sessions_delete_others(struct req *r)
 	int rc = store_session_delete_others(req_db(r), r->user.id, r->sess.id);
 
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("other sessions of %s ended from %s", r->user.username, r->ip);
 	return sessions_page(r, "其他所有会话已退出。");
 }
@@ -455,11 +449,11 @@ int h_admin_home(struct req *r)
 	if ((rc = store_org_platform(req_db(r), &r->arena, &platform)) == 0)
 		rc = store_membership_has(req_db(r), platform.id, r->user.id, "sysadmin", &sysadmin);
 	if (rc && rc != ERR_NOT_FOUND)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = sysadmin ? store_org_list(req_db(r), &r->arena, &orgs, &n)
 		      : store_membership_orgs(req_db(r), &r->arena, r->user.id, &orgs, &n);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (n == 1)
 		return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/items", orgs[0].slug));
 	list = tv_set_list(ctx, "orgs");
@@ -502,7 +496,7 @@ int h_admin_items(struct req *r)
 	f.category_id = param_int(r, "category", 0);
 	f.offset = (page - 1) * STAFF_PER_PAGE;
 	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "信息管理");
 	tv_set_str(ctx, "q", q);
 	tv_set_int(ctx, "total", total);
@@ -554,7 +548,7 @@ int item_form(struct req *r, int status, const struct item *it, const char *erro
 	int rc;
 
 	if ((rc = store_category_list(req_db(r), &r->arena, r->org.id, &cats, &ncat)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
 	m = tv_set_map(ctx, "item");
@@ -576,7 +570,7 @@ int item_form(struct req *r, int status, const struct item *it, const char *erro
 			const char *due = NULL, *late = NULL;
 
 			if ((rc = catalog_timeliness(req_db(r), &r->arena, it, &due, &late)))
-				return server_error(r, rc);
+				return respond_server_error(r, rc);
 			tv_set_str(m, "due", due);
 			tv_set_str(m, "late", late);
 		}
@@ -585,7 +579,7 @@ int item_form(struct req *r, int status, const struct item *it, const char *erro
 			tv_set_bool(m, "is_published", strcmp(it->status, "published") == 0);
 			tv_set_str(m, "public_url", arena_printf(&r->arena, "/o/%s/items/%lld", r->org.slug, it->id));
 			if (it->id && (rc = item_review_fill(r, it, ctx, m)))
-				return server_error(r, rc);
+				return respond_server_error(r, rc);
 		}
 	} else {
 		tv_set_str(m, "publisher", r->org.name);
@@ -618,7 +612,7 @@ int item_form(struct req *r, int status, const struct item *it, const char *erro
 		struct tv *al;
 
 		if ((rc = store_attachment_list(req_db(r), &r->arena, r->org.id, it->id, &atts, &na)))
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		al = tv_set_list(ctx, "attachments");
 		for (size_t i = 0; i < na; i++) {
 			struct tv *a = tv_list_push_map(al);
@@ -679,11 +673,11 @@ static int check_or_respond(struct req *r, struct item *it, const char **warn)
 		return ERR_INVALID;
 	}
 	if (rc) {
-		server_error(r, rc);
+		respond_server_error(r, rc);
 		return rc;
 	}
 	if ((rc = markdown_to_text(&r->arena, it->body_md, strlen(it->body_md), (size_t)-1, &it->body_text))) {
-		server_error(r, rc);
+		respond_server_error(r, rc);
 		return rc;
 	}
 	return 0;
@@ -706,7 +700,7 @@ int h_admin_item_create(struct req *r)
 	it.created_by = r->user.id;
 	it.created_at = now;
 	if ((rc = store_item_insert(req_db(r), &it)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("item %lld created by %s", it.id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/items/%lld%s", r->org.slug, it.id,
 						warn ? "?saved=1" : ""));
@@ -723,7 +717,7 @@ int h_admin_item_edit(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "该信息不存在。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return item_form(r, 200, &it, NULL, NULL);
 }
 
@@ -740,7 +734,7 @@ int h_admin_item_save(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "该信息不存在。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (item_locked_or_respond(r, &old))
 		return 0;
 	item_from_form(r, &it);
@@ -758,9 +752,9 @@ int h_admin_item_save(struct req *r)
 		return item_form(r, 409, &it, "保存失败：该信息已被他人修改，请刷新后重新编辑。", NULL);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if ((rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return item_form(r, 200, &it, NULL, warn ? warn : "已保存。");
 }
 
@@ -780,7 +774,7 @@ int h_admin_upload(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "该信息不存在。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (item_locked_or_respond(r, &it))
 		return 0;
 	if (!u)
@@ -795,7 +789,7 @@ int h_admin_upload(struct req *r)
 	if (filetype_check(u->path, base, &ft, &msg))
 		return item_form(r, 400, &it, msg, NULL);
 	if ((rc = req_store_upload(r, u, hex)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	now_utc(now);
 	at.org_id = r->org.id;
 	at.item_id = it.id;
@@ -805,7 +799,7 @@ int h_admin_upload(struct req *r)
 	at.sha256 = hex;
 	at.created_at = now;
 	if ((rc = store_attachment_insert(req_db(r), &at)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("item %lld: attachment %s (%lld bytes) by %s", it.id, hex, u->size, r->user.username);
 	return item_form(r, 200, &it, NULL, "附件已上传。");
 }
@@ -826,7 +820,7 @@ int h_admin_attachment_delete(struct req *r)
 	if (rc == 0 && item_locked_or_respond(r, &it))
 		return 0;
 	if (rc || (rc = store_attachment_delete(req_db(r), r->org.id, r->id2)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return item_form(r, 200, &it, NULL, "附件已删除。");
 }
 
@@ -842,7 +836,7 @@ static int categories_page(struct req *r, int status, const char *error, const c
 
 	if ((rc = store_category_list(req_db(r), &r->arena, r->org.id, &cats, &n)) ||
 	    (rc = catalog_category_tree(&r->arena, cats, n, &tree, &depth)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
 	list = tv_set_list(ctx, "categories");
@@ -908,17 +902,17 @@ static int category_store(struct req *r, bool is_new)
 		if (rc == ERR_NOT_FOUND)
 			return respond_error(r, 404, "没有这个公开类别。");
 		if (rc)
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 	}
 	if ((rc = catalog_category_check(req_db(r), &r->arena, &c, &msg)))
-		return rc == ERR_INVALID ? categories_page(r, 400, msg, NULL) : server_error(r, rc);
+		return rc == ERR_INVALID ? categories_page(r, 400, msg, NULL) : respond_server_error(r, rc);
 	rc = is_new ? store_category_insert(req_db(r), &c) : store_category_update(req_db(r), &c);
 	if (rc == ERR_CONFLICT)
 		return categories_page(r, 409, "已有同名的类别。", NULL);
 	if (rc == 0 && param_int(r, "review_levels", 0))
 		rc = store_category_set_review_levels(req_db(r), r->org.id, c.id, (int)param_int(r, "review_levels", 1));
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("category %lld %s by %s", c.id, is_new ? "added" : "changed", r->user.username);
 	return categories_page(r, 200, NULL, is_new ? "类别已添加。" : "类别已保存。");
 }
@@ -940,7 +934,7 @@ int h_admin_category_delete(struct req *r)
 	if (!req_can_or_respond(r, PERM_ADMIN))
 		return 0;
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = store_category_delete(req_db(r), r->org.id, r->id);
 	if (rc) {
 		db_rollback(req_db(r));
@@ -948,10 +942,10 @@ int h_admin_category_delete(struct req *r)
 			return respond_error(r, 404, "没有这个公开类别。");
 		if (rc == ERR_CONFLICT)
 			return categories_page(r, 409, "该类别下还有信息或下级类别，不能删除。", NULL);
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	}
 	if ((rc = db_commit(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return categories_page(r, 200, NULL, "类别已删除。");
 }
 
@@ -979,7 +973,7 @@ int h_admin_guide_save(struct req *r)
 		return 0;
 	now_utc(now);
 	if ((rc = store_org_set_guide(req_db(r), r->org.id, md ? md : "", now)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "编辑政府信息公开指南");
 	tv_set_str(ctx, "guide_md", md);
 	tv_set_str(ctx, "notice", "指南已保存。");

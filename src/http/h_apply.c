@@ -116,12 +116,6 @@ static const char *form_get(void *cls, const char *name)
 
 /* ---- shared helpers ---- */
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static const char *nz(const char *s)
 {
 	return s ? s : "";
@@ -294,7 +288,7 @@ static int apply_page(struct req *r, int status, const char *error, bool keep_to
 	const struct app_channel *online = app_channel_find("online");
 
 	if (!token && auth_random_token(&r->arena, 32, &token))
-		return server_error(r, ERR_NOMEM);
+		return respond_server_error(r, ERR_NOMEM);
 	tv_set_str(ctx, "token", token);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "receipt_rule", online ? online->rule_text : "");
@@ -366,14 +360,14 @@ int h_apply_submit(struct req *r)
 		return 0;
 	app_fill(&app, form_get, r, param_str(r, "token"));
 	if ((rc = check_uploads(r, files, &nfiles, &msg)))
-		return rc == ERR_INVALID ? apply_page(r, 400, msg, true) : server_error(r, rc);
+		return rc == ERR_INVALID ? apply_page(r, 400, msg, true) : respond_server_error(r, rc);
 	if ((rc = req_app_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = submit(&c, &app, &dup, &reused, &msg);
 	if (rc == ERR_INVALID)
 		return apply_page(r, 400, msg, true);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (reused)
 		return apply_page(r, 409, REUSED_MSG, false);
 	if (!dup && (rc = store_files(r, &c, &app, files, nfiles))) {
@@ -507,7 +501,7 @@ static int track_page(struct req *r, int status, const char *error, const struct
 
 	tv_set_str(ctx, "error", error);
 	if (app && (rc = put_track(r, ctx, app)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!app)
 		tv_set_str(ctx, "code", param_str(r, "code"));
 	return respond_html(r, status, "track", ctx);
@@ -531,7 +525,7 @@ int h_track(struct req *r)
 		return track_page(r, 404, TRACK_FAIL, NULL);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return track_page(r, 200, NULL, &app);
 }
 
@@ -638,12 +632,12 @@ int h_api_apply(struct req *r)
 	if (msg)
 		return api_error(r, 400, msg);
 	if ((rc = req_app_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = submit(&c, &app, &dup, &reused, &msg);
 	if (rc == ERR_INVALID)
 		return api_error(r, 400, msg ? msg : "申请内容无效。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (reused)
 		return api_error(r, 409, "submit_token 已用于另一份内容不同的申请。");
 	if (!dup)
@@ -675,7 +669,7 @@ int h_api_track(struct req *r)
 		return api_error(r, 404, TRACK_FAIL);
 	}
 	if (rc || (rc = store_app_events(req_db(r), &r->arena, app.org_id, app.id, &ev, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	j = json_object();
 	json_object_set_new(j, "serial", json_string(app.serial));
 	json_object_set_new(j, "state", json_string(app.state));

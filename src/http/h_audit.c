@@ -155,8 +155,7 @@ int h_admin_audit(struct req *r)
 		return 0;
 	filter_from(r, &f, AUDIT_PAGE);
 	if ((rc = store_audit_list(req_db(r), &r->arena, &f, &rows, &n))) {
-		log_error("%s: %s", r->url, err_name(rc));
-		return respond_error(r, 500, "服务器内部错误，请稍后再试。");
+		return respond_server_error(r, rc);
 	}
 	ctx = page_ctx(r, "审计日志");
 	tv_set_str(ctx, "f_user", f.user);
@@ -216,8 +215,7 @@ int h_admin_audit_csv(struct req *r)
 		return 0;
 	filter_from(r, &f, AUDIT_CSV_MAX);
 	if ((rc = store_audit_list(req_db(r), &r->arena, &f, &rows, &n))) {
-		log_error("%s: %s", r->url, err_name(rc));
-		return respond_error(r, 500, "服务器内部错误，请稍后再试。");
+		return respond_server_error(r, rc);
 	}
 	buf_init(&b, &r->arena, (size_t)1 << 30);
 	csv_write_bom(&b);

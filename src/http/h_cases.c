@@ -34,12 +34,6 @@
 
 #define APPS_PER_PAGE 30
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static const char *day_str(struct req *r, long day)
 {
 	char d[11];
@@ -183,7 +177,7 @@ int h_admin_apps(struct req *r)
 	unmasked = req_can_case(r, "applications", 0);
 	if ((rc = req_app_ctx(r, &c, &cal)) || (rc = store_app_open_dues(req_db(r), &r->arena, r->org.id, &apps, &napps)) ||
 	    (rc = store_app_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	for (size_t i = 0; i < napps; i++) {
 		struct app_deadline d;
 
@@ -284,7 +278,7 @@ static int register_form(struct req *r, int status, const struct application *a,
 	int rc;
 
 	if (!token && (rc = auth_random_token(&r->arena, 16, &token)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "token", token);
 	f = tv_set_map(ctx, "f");
@@ -354,14 +348,14 @@ int h_admin_app_create(struct req *r)
 	if (!(arrived = param_day(r, "arrived_on")))
 		return register_form(r, 400, &app, "请填写申请到达日期。");
 	if ((rc = req_app_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = app_create(&c, &app, arrived, param_day(r, "confirmed_on"), &dup, &msg);
 	if (rc == ERR_INVALID)
 		return register_form(r, 400, &app, msg);
 	if (rc == ERR_CONFLICT)
 		return register_form(r, 409, &app, "保存冲突，请重新提交。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!dup)
 		log_info("application %lld (%s) registered by %s", app.id, app.serial, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/applications/%lld", r->org.slug, app.id));
@@ -530,14 +524,14 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 	    (rc = store_app_due_changes(req_db(r), &r->arena, r->org.id, a.id, &dc, &ndc)) ||
 	    (rc = store_app_letters(req_db(r), &r->arena, r->org.id, a.id, &lt, &nlt)) ||
 	    (rc = store_app_files(req_db(r), &r->arena, r->org.id, a.id, &fl, &nfl)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, arena_printf(&r->arena, "申请 %s", a.serial));
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
 	tv_set_bool(ctx, "can_cases", cases);
 	m = tv_set_map(ctx, "app");
 	if ((rc = case_assign_fill(r, "applications", a.id, !a.closed_on, m)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_int(m, "id", a.id);
 	tv_set_int(m, "version", a.version);
 	tv_set_str(m, "serial", a.serial);
@@ -686,7 +680,7 @@ int h_admin_app_action(struct req *r)
 	if (!in.action)
 		return respond_error(r, 400, "缺少办理操作。");
 	if ((rc = req_app_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = app_act(&c, r->id, &in, &app, &letter_id, &msg);
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这件申请。");
@@ -695,7 +689,7 @@ int h_admin_app_action(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return case_page(r, 409, msg, NULL, false);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("application %lld: %s by %s", app.id, in.action, r->user.username);
 	if (letter_id)
 		return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/letters/%lld", r->org.slug, letter_id));
@@ -720,7 +714,7 @@ int h_admin_app_upload(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这件申请。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!role || (strcmp(role, "request") != 0 && strcmp(role, "released") != 0))
 		return case_page(r, 400, "请选择文件类别。", NULL, false);
 	if (!u)
@@ -734,7 +728,7 @@ int h_admin_app_upload(struct req *r)
 	if (filetype_check(u->path, base, &ft, &msg))
 		return case_page(r, 400, msg, NULL, false);
 	if ((rc = req_store_upload(r, u, hex)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	time_format_utc(time(NULL), now);
 	f.org_id = r->org.id;
 	f.application_id = a.id;
@@ -745,7 +739,7 @@ int h_admin_app_upload(struct req *r)
 	f.sha256 = hex;
 	f.created_at = now;
 	if ((rc = store_app_file_insert(req_db(r), &f)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("application %lld: file %s (%lld bytes, %s) by %s", a.id, hex, u->size, role, r->user.username);
 	return case_page(r, 200, NULL, "文件已上传。", false);
 }
@@ -765,7 +759,7 @@ int h_admin_app_file(struct req *r)
 	if (rc == ERR_NOT_FOUND || (rc == 0 && f.application_id != a.id))
 		return respond_error(r, 404, "文件不存在。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	/* the applicant's own material holds personal data */
 	if (strcmp(f.role, "request") == 0 && !req_can_case_or_respond(r, "applications", a.id))
 		return 0;
@@ -784,7 +778,7 @@ static int letter_get(struct req *r, struct app_letter *l, struct application *a
 	if (rc == ERR_NOT_FOUND)
 		respond_error(r, 404, "没有这份文书。");
 	else if (rc)
-		server_error(r, rc);
+		respond_server_error(r, rc);
 	return rc;
 }
 
@@ -820,7 +814,7 @@ static int letter_page(struct req *r, int status, const struct app_letter *l, co
 	int rc;
 
 	if ((rc = markdown_to_html(&r->arena, md, strlen(md), &body)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
 	m = tv_set_map(ctx, "letter");
@@ -895,10 +889,10 @@ int h_admin_letter_save(struct req *r)
 		return letter_page(r, 409, &l, &a, "保存失败：该文书已被他人修改或已签发，请刷新后重新编辑。", NULL);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("letter %lld %s by %s", l.id, issue ? "issued" : "saved", r->user.username);
 	if ((rc = store_app_letter_get(req_db(r), &r->arena, r->org.id, l.id, &l)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return letter_page(r, 200, &l, &a, NULL, issue ? "文书已签发。" : "草稿已保存。");
 }
 
@@ -917,7 +911,7 @@ int h_admin_letter_print(struct req *r)
 		return 0;
 	md = l.body_md ? l.body_md : "";
 	if ((rc = markdown_to_html(&r->arena, md, strlen(md), &body)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = tv_map(&r->arena);
 	tv_set_str(ctx, "title", l.title);
 	tv_set_str(ctx, "doc_no", l.doc_no);
@@ -943,6 +937,6 @@ int h_admin_letter_pdf(struct req *r)
 	p = (struct pdf_letter){ .title = l.title, .subtitle = l.doc_no, .body_md = l.body_md,
 				 .sign_lines = sign_lines(r, &l) };
 	if ((rc = pdf_letter_render(&r->arena, &p, &out, &len)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return respond_bytes(r, 200, "application/pdf", out, len, NULL);
 }

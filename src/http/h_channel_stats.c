@@ -28,12 +28,6 @@
 static const char *const month_labels[12] = { "1月", "2月", "3月", "4月",  "5月",  "6月",
 					      "7月", "8月", "9月", "10月", "11月", "12月" };
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static int this_year(void)
 {
 	int y, m, d;
@@ -191,7 +185,7 @@ static int list_page(struct req *r, int status, int year, const char *error, con
 
 	page_year(r, &years, &ny);
 	if ((rc = channel_stats_year(req_db(r), &r->arena, r->org.id, year, &ys, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
 	tv_set_bool(ctx, "can_cases", req_can(r, PERM_CASES));
@@ -250,7 +244,7 @@ int h_chst_channel_add(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return list_page(r, 400, year, msg, NULL, NULL, &f);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("channel %lld (%s) added by %s", ch.id, ch.name, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/channel-stats/%lld?year=%d&done=added",
 						r->org.slug, ch.id, year));
@@ -272,7 +266,7 @@ int h_chst_export(struct req *r)
 		return 0;
 	buf_init(&b, &r->arena, 64u << 20);
 	if ((rc = reg_channel_stats.export_csv(&c, year, false, &b)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return respond_download(r, "text/csv; charset=utf-8", b.p ? b.p : "", b.n,
 				year ? arena_printf(&r->arena, "%s-公开渠道数据-%d.csv", r->org.slug, year)
 				     : arena_printf(&r->arena, "%s-公开渠道数据.csv", r->org.slug));
@@ -320,7 +314,7 @@ int h_chst_import(struct req *r)
 	if (enc && strcmp(enc, "auto") != 0 && strcmp(enc, "utf-8") != 0 && strcmp(enc, "gbk") != 0)
 		return list_page(r, 400, year, "请选择文件编码。", NULL, NULL, NULL);
 	if ((rc = read_upload(r, u, &bytes, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = reg_channel_stats.import_csv(&c, bytes, n, enc, dry, &rep);
 	if (rc == ERR_INVALID || rc == ERR_TOO_LARGE) {
 		const char *msg = rep.nerrors == 0   ? "文件无法导入，请检查文件格式（CSV，第一行为列名）。"
@@ -330,7 +324,7 @@ int h_chst_import(struct req *r)
 		return list_page(r, 400, year, msg, NULL, rep.nerrors > 1 ? &rep : NULL, NULL);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (dry)
 		return list_page(r, 200, year, NULL,
 				 arena_printf(&r->arena, "检查通过：共 %zu 行（%s 编码），可以导入。本次只检查，未导入。", rep.rows,
@@ -478,12 +472,12 @@ static int grid_page(struct req *r, int status, int year, const struct gcol *pos
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这个渠道。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (posted) {
 		memcpy(cols, posted, nposted * sizeof(*cols));
 		nc = nposted;
 	} else if ((rc = grid_cols(r, &y, cols, &nc))) {
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	}
 	ctx = page_ctx(r, arena_printf(&r->arena, "%s - 公开渠道数据", y.ch.name));
 	tv_set_str(ctx, "error", error);
@@ -564,7 +558,7 @@ static int grid_page(struct req *r, int status, int year, const struct gcol *pos
 		type_options(ctx, "types", edit ? edit->type : y.ch.type);
 	}
 	if ((rc = charts(r, ctx, &y)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return respond_html(r, status, "admin_channel_stats_grid", ctx);
 }
 
@@ -603,7 +597,7 @@ int h_chst_grid_save(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这个渠道。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!g.year)
 		return respond_error(r, 400, "请选择年度。");
 	fixed = strcmp(ch.type, "new_media") == 0;
@@ -645,7 +639,7 @@ int h_chst_grid_save(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这个渠道。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("channel %lld: figures of %d saved by %s", r->id, g.year, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/channel-stats/%lld?year=%d&done=saved",
 						r->org.slug, r->id, g.year));
@@ -666,7 +660,7 @@ int h_chst_channel_save(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return grid_page(r, 400, year, NULL, 0, -1, -1, msg, NULL, &f);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("channel %lld edited by %s", r->id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/channel-stats/%lld?year=%d&done=edited",
 						r->org.slug, r->id, year));
@@ -686,7 +680,7 @@ int h_chst_channel_delete(struct req *r)
 	if (rc == ERR_INVALID)
 		return grid_page(r, 400, year, NULL, 0, -1, -1, msg, NULL, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("channel %lld deleted by %s", r->id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/channel-stats?year=%d&done=deleted",
 						r->org.slug, year));

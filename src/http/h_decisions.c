@@ -29,12 +29,6 @@
 
 #define DECISIONS_PER_PAGE 50
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static const char *mask_name(struct req *r, const char *s)
 {
 	const char *p = s;
@@ -147,19 +141,19 @@ static int import(struct req *r, const struct reg_kind *k, list_fn page, const c
 	if (u->size > CSV_MAX_BYTES)
 		return respond_error(r, 413, "CSV 文件过大（不超过 32 MB）。");
 	if (!(p = arena_alloc(&r->arena, (size_t)u->size + 1)))
-		return server_error(r, ERR_NOMEM);
+		return respond_server_error(r, ERR_NOMEM);
 	if (!(f = fopen(u->path, "rb")) || fread(p, 1, (size_t)u->size, f) != (size_t)u->size) {
 		log_error("import: read %s: %s", u->path, strerror(errno));
 		if (f)
 			fclose(f);
-		return server_error(r, ERR_IO);
+		return respond_server_error(r, ERR_IO);
 	}
 	fclose(f);
 	rc = k->import_csv(&c, p, (size_t)u->size, enc, dry, &rep);
 	if (rc == ERR_INVALID)
 		return page(r, 400, "导入失败，未保存任何数据。请改正以下问题后重新导入：", NULL, &rep);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (dry)
 		return page(r, 200, NULL,
 			    arena_printf(&r->arena, "检查通过：共 %zu 行（%s），可以导入。本次未保存。", rep.rows,
@@ -180,7 +174,7 @@ static int export(struct req *r, const struct reg_kind *k, bool personal)
 		return 0;
 	buf_init(&out, &r->arena, CSV_MAX_BYTES);
 	if ((rc = k->export_csv(&c, year, personal, &out)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return respond_download(r, "text/csv; charset=utf-8", out.p ? out.p : "", out.n,
 				year ? arena_printf(&r->arena, "%s-%d.csv", k->label, year)
 				     : arena_printf(&r->arena, "%s.csv", k->label));
@@ -233,12 +227,12 @@ static int decisions_page(struct req *r, int status, const char *error, const ch
 		return respond_error(r, 400, "未知的类别。");
 	f.kind = kind ? decision_kinds[decision_kind_find(kind)].code : NULL;
 	if ((rc = store_decision_years(req_db(r), &r->arena, r->org.id, &years, &ny)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	sum_year = year ? year : ny ? years[0] : year_of(date_today_cn());
 	if ((rc = decisions_year_breakdown(req_db(r), r->org.id, sum_year, rec, dec)) ||
 	    (rc = store_decision_list(req_db(r), &r->arena, &f, &rows, &n, &total)) ||
 	    (rc = store_decision_count_list(req_db(r), &r->arena, r->org.id, 0, &cnt, &nc)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "行政许可、处罚、强制");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
@@ -399,7 +393,7 @@ int h_decision_create(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return decision_page(r, rc == ERR_INVALID ? 400 : 409, NULL, &in, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("decision %lld registered by %s", d.id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/decisions/%lld", r->org.slug, d.id));
 }
@@ -411,7 +405,7 @@ static int decision_get(struct req *r, struct decision *d)
 	if (rc == ERR_NOT_FOUND)
 		respond_error(r, 404, "没有这条决定。");
 	else if (rc)
-		server_error(r, rc);
+		respond_server_error(r, rc);
 	return rc;
 }
 
@@ -445,7 +439,7 @@ int h_decision_save(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return decision_page(r, rc == ERR_INVALID ? 400 : 409, &old, &in, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (decision_get(r, &d))
 		return 0;
 	return decision_page(r, 200, &d, NULL, NULL, "已保存。");
@@ -468,7 +462,7 @@ int h_decision_delete(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return decision_page(r, 409, &old, NULL, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("decision %lld deleted by %s", old.id, r->user.username);
 	return respond_redirect(r, url(r, "decisions"));
 }
@@ -489,7 +483,7 @@ int h_decision_count_create(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return decisions_page(r, rc == ERR_INVALID ? 400 : 409, msg, NULL, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("decision count %s %d = %lld declared by %s", dc.kind, dc.year, dc.n, r->user.username);
 	return respond_redirect(r, url(r, arena_printf(&r->arena, "decisions?year=%d", dc.year)));
 }
@@ -512,7 +506,7 @@ int h_decision_count_save(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return decisions_page(r, rc == ERR_INVALID ? 400 : 409, msg, NULL, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("decision count %lld = %lld by %s", dc.id, dc.n, r->user.username);
 	return respond_redirect(r, url(r, arena_printf(&r->arena, "decisions?year=%d", dc.year)));
 }
@@ -531,7 +525,7 @@ int h_decision_count_delete(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return decisions_page(r, 409, msg, NULL, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return respond_redirect(r, url(r, "decisions"));
 }
 
@@ -560,12 +554,12 @@ static int fees_page(struct req *r, int status, const char *error, const char *n
 	if (r->method == M_POST)
 		year = 0;
 	if ((rc = store_fee_years(req_db(r), &r->arena, r->org.id, &years, &ny)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	sum_year = year ? year : ny ? years[0] : year_of(date_today_cn());
 	if ((rc = store_fee_list(req_db(r), &r->arena, r->org.id, sum_year, false, &items, &n)) ||
 	    (rc = fees_year(req_db(r), &r->arena, r->org.id, sum_year, &cur, &ncur, &total)) ||
 	    (rc = fees_year(req_db(r), &r->arena, r->org.id, sum_year - 1, NULL, &nprev, &prev_total)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "行政事业性收费");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
@@ -613,7 +607,7 @@ static int fee_page(struct req *r, int status, const struct fee_item *f, const s
 	int rc;
 
 	if (f && (rc = store_fee_amounts(req_db(r), &r->arena, r->org.id, f->id, &am, &na)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, f ? f->name : "新增收费项目");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
@@ -663,7 +657,7 @@ static int fee_get(struct req *r, struct fee_item *f)
 	if (rc == ERR_NOT_FOUND)
 		respond_error(r, 404, "没有这个收费项目。");
 	else if (rc)
-		server_error(r, rc);
+		respond_server_error(r, rc);
 	return rc;
 }
 
@@ -689,7 +683,7 @@ int h_fee_create(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return fee_page(r, rc == ERR_INVALID ? 400 : 409, NULL, &in, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("fee item %lld created by %s", f.id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/fees/%lld", r->org.slug, f.id));
 }
@@ -724,7 +718,7 @@ int h_fee_save(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return fee_page(r, rc == ERR_INVALID ? 400 : 409, &old, &in, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (fee_get(r, &f))
 		return 0;
 	return fee_page(r, 200, &f, NULL, NULL, "已保存。");
@@ -747,7 +741,7 @@ int h_fee_delete(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return fee_page(r, 409, &old, NULL, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("fee item %lld deleted by %s", old.id, r->user.username);
 	return respond_redirect(r, url(r, "fees"));
 }
@@ -767,7 +761,7 @@ static int amount_action(struct req *r, bool set)
 	if (!year)
 		return fee_page(r, 400, &old, NULL, "请填写年度。", NULL);
 	if (set && (rc = money_parse(&r->arena, "收费金额（元）", amount ? amount : "", &fen, &msg)))
-		return rc == ERR_INVALID ? fee_page(r, 400, &old, NULL, msg, NULL) : server_error(r, rc);
+		return rc == ERR_INVALID ? fee_page(r, 400, &old, NULL, msg, NULL) : respond_server_error(r, rc);
 	rc = set ? fee_amount_set(&c, r->id, (int)param_int(r, "version", 0), year, fen, &msg)
 		 : fee_amount_delete(&c, r->id, (int)param_int(r, "version", 0), year, &msg);
 	if (rc == ERR_NOT_FOUND && !set)
@@ -777,7 +771,7 @@ static int amount_action(struct req *r, bool set)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return fee_page(r, rc == ERR_INVALID ? 400 : 409, &old, NULL, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("fee item %lld: %d amount %s by %s", old.id, year, set ? "set" : "deleted", r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/fees/%lld", r->org.slug, old.id));
 }
@@ -818,11 +812,11 @@ static int procurements_page(struct req *r, int status, const char *error, const
 	if (r->method == M_POST)
 		year = 0;
 	if ((rc = store_procurement_years(req_db(r), &r->arena, r->org.id, &years, &ny)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	sum_year = year ? year : ny ? years[0] : year_of(date_today_cn());
 	if ((rc = procurements_year(req_db(r), r->org.id, sum_year, &count, &total)) ||
 	    (rc = store_procurement_list(req_db(r), &r->arena, r->org.id, year, &rows, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "政府集中采购");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
@@ -914,7 +908,7 @@ static int procurement_from_form(struct req *r, const struct procurement *p, str
 		if (rc == ERR_INVALID)
 			procurement_page(r, 400, p, msg, NULL);
 		else
-			server_error(r, rc);
+			respond_server_error(r, rc);
 	}
 	return rc;
 }
@@ -926,7 +920,7 @@ static int procurement_get(struct req *r, struct procurement *p)
 	if (rc == ERR_NOT_FOUND)
 		respond_error(r, 404, "没有这个采购项目。");
 	else if (rc)
-		server_error(r, rc);
+		respond_server_error(r, rc);
 	return rc;
 }
 
@@ -953,7 +947,7 @@ int h_procurement_create(struct req *r)
 	if (rc == ERR_INVALID)
 		return procurement_page(r, 400, NULL, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("procurement %lld created by %s", p.id, r->user.username);
 	return respond_redirect(r, url(r, arena_printf(&r->arena, "procurements?year=%d", p.year)));
 }
@@ -989,7 +983,7 @@ int h_procurement_save(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return procurement_page(r, rc == ERR_INVALID ? 400 : 409, &old, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (procurement_get(r, &p))
 		return 0;
 	return procurement_page(r, 200, &p, NULL, "已保存。");
@@ -1012,7 +1006,7 @@ int h_procurement_delete(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return procurement_page(r, 409, &old, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("procurement %lld deleted by %s", old.id, r->user.username);
 	return respond_redirect(r, url(r, arena_printf(&r->arena, "procurements?year=%d", old.year)));
 }

@@ -56,12 +56,6 @@
 
 /* ---- shared helpers ---- */
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static const char *day_str(struct req *r, long day)
 {
 	char d[11];
@@ -297,7 +291,7 @@ static int mailbox_page(struct req *r, int status, const char *error, const char
 	int rc;
 
 	if ((rc = ia_ctx(r, &c, &cal)) || (rc = ia_channels(req_db(r), &r->arena, r->org.id, c.now, &chs, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	if (channel_options(ctx, chs, n, true, param_int(r, "channel", 0)) == 0) {
 		tv_set_bool(ctx, "closed", true);
@@ -313,7 +307,7 @@ static int mailbox_page(struct req *r, int status, const char *error, const char
 		nonce = arena_strdup(&r->arena, hex);
 	}
 	if (!nonce || (rc = challenge_new(r, nonce, &challenge, &question)))
-		return server_error(r, ERR_NOMEM);
+		return respond_server_error(r, ERR_NOMEM);
 	tv_set_str(ctx, "challenge", challenge);
 	tv_set_str(ctx, "question", question);
 	kind_options(ctx, param_str(r, "kind"));
@@ -393,16 +387,16 @@ int h_ia_mailbox_submit(struct req *r)
 	    !req_rate_ok_or_respond(r, r->app->limits.mailbox_tries, true, MAILBOX_LIMITED))
 		return 0;
 	if ((rc = challenge_check(r, &nonce, &msg)))
-		return rc == ERR_INVALID ? mailbox_page(r, 400, msg, nonce) : server_error(r, rc);
+		return rc == ERR_INVALID ? mailbox_page(r, 400, msg, nonce) : respond_server_error(r, rc);
 	if ((rc = ia_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	it.submit_token = nonce;
 	mine = it;
 	rc = ia_create(&c, &it, true, &dup, &msg);
 	if (rc == ERR_INVALID)
 		return mailbox_page(r, 400, msg, nonce);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (dup && !(same_text(mine.subject, it.subject) && same_text(mine.content, it.content) &&
 		     same_text(mine.name, it.name) && same_text(mine.phone, it.phone) &&
 		     same_text(mine.email, it.email) && mine.channel_id == it.channel_id)) {
@@ -466,7 +460,7 @@ int h_ia_track(struct req *r)
 		return track_page(r, 404, TRACK_FAIL, NULL);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return track_page(r, 200, NULL, &it);
 }
 
@@ -482,7 +476,7 @@ int h_ia_qa(struct req *r)
 
 	if ((rc = store_ia_public_list(req_db(r), &r->arena, r->org.id, QA_PER_PAGE, (page - 1) * QA_PER_PAGE, &rows,
 				       &n, &total)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "网上咨询问答");
 	tv_set_int(ctx, "total", total);
 	list = tv_set_list(ctx, "rows");
@@ -508,7 +502,7 @@ int h_ia_qa_item(struct req *r)
 	if (rc == ERR_NOT_FOUND || (rc == 0 && !it.public))
 		return respond_error(r, 404, "没有这条公开的问答。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	/* only the public version: the case's own text may hold personal data */
 	ctx = page_ctx(r, it.public_subject);
 	m = tv_set_map(ctx, "item");
@@ -626,7 +620,7 @@ static int dashboard(struct req *r, int status, const char *error, const char *n
 	if ((rc = ia_ctx(r, &c, &cal)) || (rc = ia_channels(req_db(r), &r->arena, r->org.id, c.now, &chs, &nch)) ||
 	    (rc = store_ia_open(req_db(r), &r->arena, r->org.id, &open, &nopen)) ||
 	    (rc = store_ia_years(req_db(r), &r->arena, r->org.id, &years, &ny)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (channel) {
 		bool mine = false;
 
@@ -638,7 +632,7 @@ static int dashboard(struct req *r, int status, const char *error, const char *n
 	date_to_ymd(c.today, &cy, &cm, &cd);
 	stats_year = year ? year : ny ? years[0] : cy;
 	if ((rc = interactions_counts(req_db(r), &r->arena, r->org.id, stats_year, &counts)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	f.channel_id = channel;
 	f.kind = kind;
 	f.state = state;
@@ -647,7 +641,7 @@ static int dashboard(struct req *r, int status, const char *error, const char *n
 		f.to = arena_printf(&r->arena, "%04d-12-31", year);
 	}
 	if ((rc = store_ia_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	for (size_t i = 0; i < nopen; i++) {
 		struct ia_deadline d;
 
@@ -754,9 +748,9 @@ static int new_form(struct req *r, int status, const char *error, const char *to
 	int rc;
 
 	if ((rc = ia_ctx(r, &c, &cal)) || (rc = ia_channels(req_db(r), &r->arena, r->org.id, c.now, &chs, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!token && (rc = auth_random_token(&r->arena, 16, &token)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "token", token);
 	channel_options(ctx, chs, n, false, param_int(r, "channel", 0));
@@ -801,12 +795,12 @@ int h_admin_ia_create(struct req *r)
 	if (!req_can_or_respond(r, PERM_CASES))
 		return 0;
 	if ((rc = ia_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = ia_create(&c, &it, false, &dup, &msg);
 	if (rc == ERR_INVALID)
 		return new_form(r, 400, msg, param_str(r, "token"));
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!dup)
 		log_info("interaction %lld registered by %s", it.id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/interactions/%lld", r->org.slug, it.id));
@@ -867,14 +861,14 @@ static int case_page(struct req *r, int status, const char *error, bool keep)
 	if (rc || (rc = ia_ctx(r, &c, &cal)) ||
 	    (rc = store_ia_events(req_db(r), &r->arena, r->org.id, it.id, &ev, &nev)) ||
 	    (rc = ia_deadline(&r->arena, &cal, &it, c.today, &d)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	st = ia_state_find(it.state);
 	ctx = page_ctx(r, arena_printf(&r->arena, "来信：%s", it.subject));
 	tv_set_str(ctx, "error", error);
 	tv_set_bool(ctx, "can_cases", cases);
 	m = tv_set_map(ctx, "item");
 	if ((rc = case_assign_fill(r, "interactions", it.id, strcmp(it.state, "closed") != 0, m)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_int(m, "id", it.id);
 	tv_set_int(m, "version", it.version);
 	tv_set_str(m, "subject", it.subject);
@@ -946,7 +940,7 @@ static int case_page(struct req *r, int status, const char *error, bool keep)
 			const char *ds = it.public_subject, *dq = it.public_question, *da = it.public_answer;
 
 			if (!it.public && (rc = ia_public_default(&r->arena, &it, &ds, &dq, &da)))
-				return server_error(r, rc);
+				return respond_server_error(r, rc);
 			f = tv_set_map(ctx, "publish");
 			tv_set_bool(f, "public", it.public);
 			tv_set_str(f, "subject", kept(r, keep, "publish", "public_subject", ds));
@@ -995,7 +989,7 @@ int h_admin_ia_action(struct req *r)
 	if (!in.action)
 		return respond_error(r, 400, "缺少办理操作。");
 	if ((rc = ia_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = ia_act(&c, r->id, &in, &it, &msg);
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这件来信。");
@@ -1004,7 +998,7 @@ int h_admin_ia_action(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return case_page(r, 409, msg, false);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("interaction %lld: %s by %s", it.id, in.action, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/interactions/%lld", r->org.slug, it.id));
 }
@@ -1038,7 +1032,7 @@ static int channels_page(struct req *r, int status, const char *error, long long
 	int rc;
 
 	if ((rc = ia_ctx(r, &c, &cal)) || (rc = ia_channels(req_db(r), &r->arena, r->org.id, c.now, &chs, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	l = tv_set_list(ctx, "list");
 	for (size_t i = 0; i < n; i++) {
@@ -1091,14 +1085,14 @@ static int channel_post(struct req *r, long long id)
 	if (!req_can_or_respond(r, PERM_ADMIN))
 		return 0;
 	if ((rc = ia_ctx(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = ia_channel_save(&c, &ch, &msg);
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这个渠道。");
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return channels_page(r, rc == ERR_INVALID ? 400 : 409, msg, id);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("interaction channel %lld (%s) saved by %s", ch.id, ch.name, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/interactions/channels", r->org.slug));
 }
@@ -1140,16 +1134,16 @@ int h_admin_ia_export(struct req *r)
 	if (!req_can_or_respond(r, PERM_READ) || (personal && !req_can_or_respond(r, PERM_CASES)))
 		return 0;
 	if ((e = reg_ctx_of(r, &rc, &c, &cal)))
-		return server_error(r, e);
+		return respond_server_error(r, e);
 	buf_init(&out, &r->arena, CSV_MAX_BYTES);
 	if ((e = reg_interactions.export_csv(&rc, year, personal, &out)))
-		return server_error(r, e);
+		return respond_server_error(r, e);
 	log_info("interactions of %s exported by %s%s", r->org.slug, r->user.username,
 		 personal ? " with personal data" : "");
 	name = year ? arena_printf(&r->arena, "%s政民互动-%d%s.csv", r->org.name, year, personal ? "-含个人信息" : "")
 		    : arena_printf(&r->arena, "%s政民互动%s.csv", r->org.name, personal ? "-含个人信息" : "");
 	if (!name)
-		return server_error(r, ERR_NOMEM);
+		return respond_server_error(r, ERR_NOMEM);
 	return respond_download(r, "text/csv; charset=utf-8", out.p ? out.p : "", out.n, name);
 }
 
@@ -1194,16 +1188,16 @@ int h_admin_ia_import(struct req *r)
 	if (enc && strcmp(enc, "auto") != 0 && strcmp(enc, "utf-8") != 0 && strcmp(enc, "gbk") != 0)
 		return dashboard(r, 400, "文件编码应为自动识别、UTF-8 或 GBK。", NULL, NULL);
 	if ((e = read_upload(r, u, &bytes, &n)))
-		return e == ERR_TOO_LARGE ? dashboard(r, 413, "文件过大（不超过 32 MB）。", NULL, NULL) : server_error(r, e);
+		return e == ERR_TOO_LARGE ? dashboard(r, 413, "文件过大（不超过 32 MB）。", NULL, NULL) : respond_server_error(r, e);
 	if ((e = reg_ctx_of(r, &rc, &c, &cal)))
-		return server_error(r, e);
+		return respond_server_error(r, e);
 	e = reg_interactions.import_csv(&rc, bytes, n, enc, dry, &rep);
 	if (e == ERR_INVALID)
 		return dashboard(r, 400, "文件有误，未导入任何记录。请按下列说明修改后重新导入。", NULL, &rep);
 	if (e == ERR_TOO_LARGE)
 		return dashboard(r, 413, "文件过大（不超过 32 MB）。", NULL, NULL);
 	if (e)
-		return server_error(r, e);
+		return respond_server_error(r, e);
 	if (!dry)
 		log_info("interactions: %zu imported into %s by %s", rep.stored, r->org.slug, r->user.username);
 	return dashboard(r, 200, NULL,

@@ -25,12 +25,6 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-static int fail500(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static const char *decision_label(const char *d)
 {
 	static const char *const codes[] = { "submit", "approve", "return", "withdraw", "correct", "clear" };
@@ -237,7 +231,7 @@ int h_admin_item_action(struct req *r)
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "该信息不存在。");
 	if (rc)
-		return fail500(r, rc);
+		return respond_server_error(r, rc);
 	if (strcmp(action, "submit") == 0) {
 		if (!req_can_or_respond(r, PERM_EDIT))
 			return 0;
@@ -284,7 +278,7 @@ int h_admin_item_action(struct req *r)
 	if (rc == ERR_CONFLICT && !msg)
 		msg = "该信息当前的状态不允许此操作，请刷新后重试。";
 	if (rc && rc != ERR_INVALID && rc != ERR_DENIED && rc != ERR_CONFLICT && rc != ERR_NOT_FOUND)
-		return fail500(r, rc);
+		return respond_server_error(r, rc);
 	if ((rc == 0 || msg) && store_item_get(req_db(r), &r->arena, r->org.id, target, &it) == 0) {
 		if (rc)
 			return item_form(r, rc == ERR_INVALID ? 400 : rc == ERR_DENIED ? 403 : rc == ERR_NOT_FOUND ? 404 : 409,
@@ -293,7 +287,7 @@ int h_admin_item_action(struct req *r)
 			 index_no ? index_no : "");
 		return item_form(r, 200, &it, static_after(r, action, published, target), notice);
 	}
-	return fail500(r, rc ? rc : ERR_INTERNAL);
+	return respond_server_error(r, rc ? rc : ERR_INTERNAL);
 }
 
 /* ---- the word lists (敏感词, 严重表述错误) ---- */
@@ -316,7 +310,7 @@ int h_admin_safety_words(struct req *r)
 	if (!req_can_or_respond(r, PERM_ADMIN))
 		return 0;
 	if ((rc = store_org_safety_words(req_db(r), &r->arena, r->org.id, &words)))
-		return fail500(r, rc);
+		return respond_server_error(r, rc);
 	return words_page(r, 200, words, NULL, NULL);
 }
 
@@ -335,7 +329,7 @@ int h_admin_safety_words_save(struct req *r)
 	if (safety_words_parse(&r->arena, words, &parsed, &err))
 		return words_page(r, 400, words, err ? err : "词表格式有误。", NULL);
 	if ((rc = store_org_set_safety_words(req_db(r), r->org.id, words)))
-		return fail500(r, rc);
+		return respond_server_error(r, rc);
 	return words_page(r, 200, words, NULL,
 			  arena_printf(&r->arena, "已保存：%zu 个词条。新的词表在下次提交或发布时生效。", parsed.n));
 }

@@ -32,12 +32,6 @@
 #define PER_PAGE 30
 #define NELEM(x) (sizeof(x) / sizeof((x)[0]))
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static const char *day_str(struct req *r, long day)
 {
 	char d[11];
@@ -205,7 +199,7 @@ int h_admin_proposals(struct req *r)
 		return respond_error(r, 400, "筛选条件无效。");
 	cases = req_can(r, PERM_CASES);
 	if ((rc = store_proposal_years(req_db(r), &r->arena, r->org.id, &years, &ny)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	date_to_ymd(today, &this_year, &m, &d);
 	/* no year asked: the newest year with records */
 	year = (int)param_int(r, "year", ny ? years[0] : this_year);
@@ -220,7 +214,7 @@ int h_admin_proposals(struct req *r)
 	if ((rc = store_proposal_open_counts(req_db(r), r->org.id, today_s, &open, &overdue)) ||
 	    (rc = prop_counts(req_db(r), &r->arena, r->org.id, year, &counts)) ||
 	    (rc = store_proposal_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 
 	ctx = page_ctx(r, "建议提案办理");
 	tv_set_int(ctx, "open", open);
@@ -315,7 +309,7 @@ static int form_page(struct req *r, int status, const struct proposal *p, const 
 	int rc;
 
 	if (!edit && !token && (rc = auth_random_token(&r->arena, 16, &token)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_bool(ctx, "edit", edit);
 	tv_set_str(ctx, "token", edit ? NULL : token);
@@ -367,14 +361,14 @@ int h_admin_proposal_create(struct req *r)
 		return 0;
 	fields_from_form(r, &f);
 	if ((rc = prop_ctx_of(r, &pc, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = prop_create(&pc, &f, token, &p, &dup, &msg);
 	if (rc == ERR_INVALID)
 		return form_page(r, 400, NULL, &f, token, 0, msg);
 	if (rc == ERR_CONFLICT)
 		return form_page(r, 409, NULL, &f, token, 0, "保存冲突，请重新提交。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!dup)
 		log_info("proposal %lld registered by %s", p.id, r->user.username);
 	return respond_redirect(r, case_url(r, p.id));
@@ -398,7 +392,7 @@ static int get_or_respond(struct req *r, struct proposal *p)
 	if (rc == ERR_NOT_FOUND)
 		respond_error(r, 404, "没有这件建议提案。");
 	else if (rc)
-		server_error(r, rc);
+		respond_server_error(r, rc);
 	return rc;
 }
 
@@ -430,7 +424,7 @@ int h_admin_proposal_save(struct req *r)
 		return 0;
 	fields_from_form(r, &f);
 	if ((rc = prop_ctx_of(r, &pc, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = prop_edit(&pc, old.id, version, &f, &p, &msg);
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "没有这件建议提案。");
@@ -441,7 +435,7 @@ int h_admin_proposal_save(struct req *r)
 		return form_page(r, 409, &old, &f, NULL, old.version, msg);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("proposal %lld edited by %s", p.id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "%s?done=edit", case_url(r, p.id)));
 }
@@ -486,7 +480,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 	if (get_or_respond(r, &p))
 		return 0;
 	if ((rc = store_proposal_events(req_db(r), &r->arena, r->org.id, p.id, &ev, &nev)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, prop_display_no(&r->arena, &p));
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
@@ -518,7 +512,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 		struct safe_html body;
 
 		if ((rc = markdown_to_html(&r->arena, p.reply, strlen(p.reply), &body)))
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		tv_set_html(m, "reply_html", body);
 		tv_set_str(m, "replied_on", p.replied_on);
 		tv_set_str(m, "result", label(prop_results, PROP_RESULTS, p.result));
@@ -530,7 +524,7 @@ static int case_page(struct req *r, int status, const char *error, const char *n
 
 		rc = store_item_get(req_db(r), &r->arena, r->org.id, p.item_id, &it);
 		if (rc && rc != ERR_NOT_FOUND)
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		if (rc == 0) {
 			struct tv *pub = tv_set_map(m, "published");
 
@@ -622,7 +616,7 @@ int h_admin_proposal_action(struct req *r)
 	if (!req_can_or_respond(r, pub ? PERM_PUBLISH : PERM_CASES))
 		return 0;
 	if ((rc = prop_ctx_of(r, &pc, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (pub)
 		rc = prop_publish(&pc, r->id, in.version, &p, &index_no, &msg);
 	else
@@ -634,7 +628,7 @@ int h_admin_proposal_action(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return case_page(r, 409, msg, NULL, false);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("proposal %lld: %s by %s%s%s", p.id, action, r->user.username, index_no ? " as " : "",
 		 index_no ? index_no : "");
 	return respond_redirect(r, arena_printf(&r->arena, "%s?done=%s", case_url(r, p.id), action));
@@ -664,10 +658,10 @@ int h_admin_proposals_export(struct req *r)
 	if (!req_can_or_respond(r, PERM_READ))
 		return 0;
 	if ((rc = reg_ctx_of(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	buf_init(&out, &r->arena, CSV_MAX_BYTES);
 	if ((rc = reg_proposals.export_csv(&c, year, req_can(r, PERM_CASES), &out)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("proposals of %s exported (%d) by %s", r->org.slug, year, r->user.username);
 	return respond_bytes(r, 200, "text/csv; charset=utf-8", out.p ? out.p : "", out.n, NULL);
 }
@@ -730,18 +724,18 @@ int h_admin_proposals_import(struct req *r)
 		return import_page(r, 400, arena_printf(&r->arena, "文件过大（不超过 %d MB）。", CSV_MAX_BYTES >> 20),
 				   NULL, NULL, dry);
 	if (!(bytes = arena_alloc(&r->arena, (size_t)u->size + 1)))
-		return server_error(r, ERR_NOMEM);
+		return respond_server_error(r, ERR_NOMEM);
 	if (!(fp = fopen(u->path, "rb"))) {
 		log_error("%s: cannot read the upload %s: %s", r->url, u->path, strerror(errno));
-		return server_error(r, ERR_IO);
+		return respond_server_error(r, ERR_IO);
 	}
 	got = fread(bytes, 1, (size_t)u->size, fp);
 	fclose(fp);
 	if (got != (size_t)u->size)
-		return server_error(r, ERR_IO);
+		return respond_server_error(r, ERR_IO);
 	bytes[got] = '\0';
 	if ((rc = reg_ctx_of(r, &c, &cal)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = reg_proposals.import_csv(&c, bytes, got, enc, dry, &rep);
 	if (rc == ERR_INVALID || rc == ERR_TOO_LARGE) {
 		const char *first = rep.nerrors && rep.errors ? rep.errors[0] : "文件无法导入。";
@@ -754,7 +748,7 @@ int h_admin_proposals_import(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return import_page(r, 409, "导入时数据被他人修改，未导入任何记录，请重试。", NULL, NULL, dry);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!dry)
 		log_info("proposals of %s: %zu rows imported by %s", r->org.slug, rep.stored, r->user.username);
 	return import_page(r, 200, NULL,

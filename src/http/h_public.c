@@ -22,12 +22,6 @@
 
 #define PUBLIC_PER_PAGE 20
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 int h_root(struct req *r)
 {
 	struct org *orgs;
@@ -36,7 +30,7 @@ int h_root(struct req *r)
 	int rc;
 
 	if ((rc = store_org_list(req_db(r), &r->arena, &orgs, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (n == 1)
 		return respond_redirect(r, arena_printf(&r->arena, "/o/%s/", orgs[0].slug));
 	ctx = page_ctx(r, "政府信息公开");
@@ -322,12 +316,12 @@ int h_attachment(struct req *r)
 	if (rc == ERR_NOT_FOUND || (rc == 0 && strcmp(it.status, "published") != 0 && !req_can(r, PERM_READ)))
 		return respond_error(r, 404, "文件不存在。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = store_attachment_get(req_db(r), &r->arena, r->org.id, r->id2, &at);
 	if (rc == ERR_NOT_FOUND || (rc == 0 && at.item_id != it.id))
 		return respond_error(r, 404, "文件不存在。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	snprintf(path, sizeof(path), "%s/%.2s/%s", r->app->files_dir, at.sha256, at.sha256);
 	return respond_file(r, path, at.mime, at.filename);
 }
@@ -350,7 +344,7 @@ int h_search(struct req *r)
 	if (!r->org.id && org_slug) {
 		rc = store_org_by_slug(req_db(r), &r->arena, org_slug, &r->org);
 		if (rc && rc != ERR_NOT_FOUND)
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		if (rc == ERR_NOT_FOUND)
 			memset(&r->org, 0, sizeof(r->org));
 	}
@@ -363,11 +357,11 @@ int h_search(struct req *r)
 	ctx = page_ctx(r, q ? arena_printf(&r->arena, "搜索：%s", q) : "搜索");
 	tv_set_str(ctx, "q", q);
 	if (q && (rc = fts_match_expr(r->app->fts, &r->arena, q, strlen(q), &match)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (*match) {
 		rc = store_item_search(req_db(r), &r->arena, match, &f, &rows, &n, &total, &capped);
 		if (rc)
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 	}
 	tv_set_bool(ctx, "searched", q != NULL);
 	tv_set_int(ctx, "total", total);
@@ -379,7 +373,7 @@ int h_search(struct req *r)
 		size_t ncat;
 
 		if ((rc = put_categories(r, ctx, f.category_id, &cats, &ncat)))
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 	}
 	buf_init(&base, &r->arena, 1024);
 	if (r->org.id)

@@ -32,12 +32,6 @@
 static const char *const item_row_labels[REPORT_ITEM_ROWS] = { "行政许可", "其他对外管理服务事项", "行政处罚",
 								"行政强制" };
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 static void rctx(struct req *r, struct rpub_ctx *c, char now[21])
 {
 	time_format_utc(time(NULL), now);
@@ -102,7 +96,7 @@ static int reports_page(struct req *r, int status, const char *error)
 	bool any_new = false;
 
 	if ((rc = store_rpt_list(req_db(r), &r->arena, r->org.id, &reps, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_bool(ctx, "can_edit", req_can(r, PERM_EDIT));
 	list = tv_set_list(ctx, "years");
@@ -159,7 +153,7 @@ int h_report_create(struct req *r)
 	if (rc == ERR_INVALID)
 		return reports_page(r, 400, msg);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("report %s %d created by %s", r->org.slug, year, r->user.username);
 	return respond_redirect(r, report_url(r, year, "?created=1"));
 }
@@ -221,7 +215,7 @@ static int editor_page(struct req *r, int status, struct editor *e)
 	if (!e->built_ok) {
 		rc = rpub_build(&c, e->year, &e->cur, true, &e->built, &e->build_msg);
 		if (rc && rc != ERR_INVALID)
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		e->built_ok = rc == 0;
 	}
 	ctx = page_ctx(r, e->built_ok ? e->built.doc.title : arena_printf(&r->arena, "%d 年度报告", e->year));
@@ -294,7 +288,7 @@ static int editor_page(struct req *r, int status, struct editor *e)
 	}
 	/* versions */
 	if ((rc = store_rpt_versions(req_db(r), &r->arena, r->org.id, e->rep.id, &vers, &nv)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	vl = tv_set_list(ctx, "versions");
 	for (size_t i = 0; i < nv; i++) {
 		struct tv *m = tv_list_push_map(vl);
@@ -345,7 +339,7 @@ static bool editor_load(struct req *r, struct editor *e)
 		return false;
 	}
 	if (rc) {
-		server_error(r, rc);
+		respond_server_error(r, rc);
 		return false;
 	}
 	e->text[0] = e->cur.overview;
@@ -428,7 +422,7 @@ int h_report_save(struct req *r)
 			      *k == '_' || *k == '-' || *k == '.'))
 				return respond_error(r, 400, "插入的事实无效。");
 		if ((rc = rpub_insert_token(&r->arena, e.text[sec], colon + 1, &e.text[sec])))
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		e.notice = "已插入事实标记，保存后生效。";
 		return editor_page(r, 200, &e);
 	}
@@ -444,7 +438,7 @@ int h_report_save(struct req *r)
 		return editor_page(r, rc == ERR_CONFLICT ? 409 : 400, &e);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("report %s %d version %d saved by %s", r->org.slug, e.year, v.version, r->user.username);
 	return respond_redirect(r, report_url(r, e.year, arena_printf(&r->arena, "?saved=%d", v.version)));
 }
@@ -474,7 +468,7 @@ int h_report_publish(struct req *r)
 		return editor_page(r, rc == ERR_CONFLICT ? 409 : 400, &e);
 	}
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("report %s %d published by %s%s", r->org.slug, e.year, r->user.username,
 		 res.overridden ? " over check errors" : "");
 	return respond_redirect(r, report_url(r, e.year, "?published=1"));
@@ -503,7 +497,7 @@ static bool doc_of(struct req *r, struct editor *e, int *version, bool check)
 			return false;
 		}
 		if (rc) {
-			server_error(r, rc);
+			respond_server_error(r, rc);
 			return false;
 		}
 	}
@@ -513,7 +507,7 @@ static bool doc_of(struct req *r, struct editor *e, int *version, bool check)
 		return false;
 	}
 	if (rc) {
-		server_error(r, rc);
+		respond_server_error(r, rc);
 		return false;
 	}
 	e->built_ok = true;
@@ -533,7 +527,7 @@ int h_report_preview(struct req *r)
 		return 0;
 	buf_init(&b, &r->arena, RENDER_MAX);
 	if ((rc = report_render_html(&r->arena, &e.built.doc, false, &b)) || (rc = b.err))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, arena_printf(&r->arena, "预览：%s（第 %d 版）", e.built.doc.title, version));
 	tv_set_int(ctx, "year", e.year);
 	tv_set_int(ctx, "version", version);
@@ -596,7 +590,7 @@ int h_report_download(struct req *r)
 		break;
 	}
 	if (rc || (rc = b.err))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return respond_download(r, kinds[k].ctype, b.p, b.n,
 				arena_printf(&r->arena, "%s%s", e.built.doc.title, kinds[k].ext));
 }
@@ -666,7 +660,7 @@ static bool platform_parent(struct req *r, struct org *out, struct tv *choices)
 	*out = cand[pick];
 	return true;
 fail:
-	server_error(r, rc);
+	respond_server_error(r, rc);
 	return false;
 }
 
@@ -706,7 +700,7 @@ int h_platform_reports(struct req *r)
 	if (rc == ERR_INVALID)
 		return respond_error(r, 400, msg ? msg : "年度无效。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_info("platform reports of %s %d: %zu orgs in %.0f ms", parent.slug, year, n,
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);

@@ -26,12 +26,6 @@
 
 #define REVIEWS_PER_PAGE 30
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 /* The first character and "*": names for staff without PERM_CASES. */
 static const char *mask_name(struct req *r, const char *s)
 {
@@ -117,11 +111,11 @@ static int list_page(struct req *r, int status, const char *error, const char *n
 		return respond_error(r, 400, "未知的案件类型。");
 	f.kind = kind ? review_kinds[review_kind_find(kind)].code : NULL;
 	if ((rc = store_review_years(req_db(r), &r->arena, r->org.id, &years, &ny)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	sum_year = year ? year : ny ? years[0] : year_of(date_today_cn());
 	if ((rc = reviews_table4(req_db(r), r->org.id, sum_year, t4)) ||
 	    (rc = store_review_list(req_db(r), &r->arena, &f, &rows, &n, &total)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, "复议诉讼");
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
@@ -340,7 +334,7 @@ int h_review_create(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return case_page(r, rc == ERR_INVALID ? 400 : 409, NULL, &in, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("review %lld registered by %s", v.id, r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/reviews/%lld", r->org.slug, v.id));
 }
@@ -353,7 +347,7 @@ static int get_or_respond(struct req *r, struct review *v)
 	if (rc == ERR_NOT_FOUND)
 		respond_error(r, 404, "没有这件复议诉讼案件。");
 	else if (rc)
-		server_error(r, rc);
+		respond_server_error(r, rc);
 	return rc;
 }
 
@@ -389,7 +383,7 @@ int h_review_save(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return case_page(r, 409, &old, &in, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("review %lld saved by %s", v.id, r->user.username);
 	if ((rc = get_or_respond(r, &v)))
 		return 0;
@@ -414,7 +408,7 @@ int h_review_decide(struct req *r)
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 		return case_page(r, rc == ERR_INVALID ? 400 : 409, &old, NULL, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("review %lld: result %s by %s", v.id, v.result ? v.result : "pending", r->user.username);
 	return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/reviews/%lld", r->org.slug, v.id));
 }
@@ -436,7 +430,7 @@ int h_review_delete(struct req *r)
 	if (rc == ERR_CONFLICT)
 		return case_page(r, 409, &old, NULL, msg, NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("review %lld deleted by %s", old.id, r->user.username);
 	return respond_redirect(r, reviews_url(r));
 }
@@ -463,7 +457,7 @@ int h_reviews_export(struct req *r)
 	buf_init(&out, &r->arena, CSV_MAX_BYTES);
 	/* the applicant's or plaintiff's name only for those who may see it */
 	if ((rc = reg_reviews.export_csv(&c, year, req_can(r, PERM_CASES), &out)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	return respond_download(r, "text/csv; charset=utf-8", out.p ? out.p : "", out.n,
 				year ? arena_printf(&r->arena, "复议诉讼-%d.csv", year) : "复议诉讼.csv");
 }
@@ -484,14 +478,14 @@ static int read_upload(struct req *r, const char **bytes, size_t *n)
 		return ERR_TOO_LARGE;
 	}
 	if (!(p = arena_alloc(&r->arena, (size_t)u->size + 1))) {
-		server_error(r, ERR_NOMEM);
+		respond_server_error(r, ERR_NOMEM);
 		return ERR_NOMEM;
 	}
 	if (!(f = fopen(u->path, "rb")) || fread(p, 1, (size_t)u->size, f) != (size_t)u->size) {
 		log_error("import: read %s: %s", u->path, strerror(errno));
 		if (f)
 			fclose(f);
-		server_error(r, ERR_IO);
+		respond_server_error(r, ERR_IO);
 		return ERR_IO;
 	}
 	fclose(f);
@@ -520,7 +514,7 @@ int h_reviews_import(struct req *r)
 	if (rc == ERR_INVALID)
 		return list_page(r, 400, "导入失败，未保存任何数据。请改正以下问题后重新导入：", NULL, &rep);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (dry)
 		return list_page(r, 200, NULL,
 				 arena_printf(&r->arena, "检查通过：共 %zu 行（%s），可以导入。本次未保存。", rep.rows,

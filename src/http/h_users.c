@@ -34,12 +34,6 @@
 #define DISPLAY_MAX 50
 #define TOTP_ISSUER "政府信息公开平台"
 
-static int server_error(struct req *r, int rc)
-{
-	log_error("%s: %s", r->url, err_name(rc));
-	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
-}
-
 /* What each permission lets a role do, for the table of roles on the users
  * page (enum perm order). */
 static const char *const perm_labels[PERM_COUNT] = {
@@ -160,7 +154,7 @@ static int users_page(struct req *r, int status, const char *error, const char *
 	int rc;
 
 	if ((rc = store_org_members(req_db(r), &r->arena, r->org.id, &ms, &n)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
 	tv_set_int(ctx, "count", (long long)n);
@@ -245,10 +239,10 @@ static int user_page(struct req *r, int status, long long id, const char *error,
 	if (rc == ERR_NOT_FOUND)
 		return respond_error(r, 404, "本机构没有这个用户。");
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	actor_sys = is_sysadmin(r, r->user.id, &rc);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	ctx = page_ctx(r, arena_printf(&r->arena, "用户 %s", m.u.username));
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
@@ -270,7 +264,7 @@ static int user_page(struct req *r, int status, long long id, const char *error,
 		bool sys = is_sysadmin(r, m.u.id, &rc);
 
 		if (rc)
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		tv_set_bool(ctx, "actor_sysadmin", true);
 		tv_set_bool(ctx, "member_sysadmin", sys);
 	}
@@ -352,7 +346,7 @@ int h_user_roles(struct req *r)
 	if (!set)
 		return user_page(r, 400, r->id, "请至少选择一个角色；要让该用户离开本机构，请用“移出本机构”。", NULL, NULL);
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = member_get(r, r->id, &m);
 	if (rc == ERR_NOT_FOUND) {
 		db_rollback(req_db(r));
@@ -414,7 +408,7 @@ int h_user_roles(struct req *r)
 	return user_page(r, 200, m.u.id, NULL, "角色已保存。", NULL);
 fail:
 	db_rollback(req_db(r));
-	return server_error(r, rc);
+	return respond_server_error(r, rc);
 }
 
 int h_user_remove(struct req *r)
@@ -426,7 +420,7 @@ int h_user_remove(struct req *r)
 	if (!req_can_or_respond(r, PERM_ADMIN))
 		return 0;
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = member_get(r, r->id, &m);
 	if (rc == ERR_NOT_FOUND) {
 		db_rollback(req_db(r));
@@ -451,7 +445,7 @@ int h_user_remove(struct req *r)
 	return users_page(r, 200, NULL, arena_printf(&r->arena, "已将 %s 移出本机构（账号本身保留）。", m.u.username));
 fail:
 	db_rollback(req_db(r));
-	return server_error(r, rc);
+	return respond_server_error(r, rc);
 }
 
 /* Load member r->id for an action on the account itself, inside a
@@ -465,7 +459,7 @@ static int account_action_begin(struct req *r, struct member *m, const char *wha
 
 	*done = true;
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = member_get(r, r->id, m);
 	if (rc == ERR_NOT_FOUND) {
 		db_rollback(req_db(r));
@@ -475,7 +469,7 @@ static int account_action_begin(struct req *r, struct member *m, const char *wha
 		rc = account_scope(r, m->u.id, &ok, &why);
 	if (rc) {
 		db_rollback(req_db(r));
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	}
 	if (m->u.id == r->user.id)
 		return user_refuse(r, 409, arena_printf(&r->arena, "不能%s您自己的账号。", what));
@@ -521,7 +515,7 @@ int h_user_disable(struct req *r)
 	return user_page(r, 200, m.u.id, NULL, "账号已停用，该用户的所有登录已退出。", NULL);
 fail:
 	db_rollback(req_db(r));
-	return server_error(r, rc);
+	return respond_server_error(r, rc);
 }
 
 int h_user_enable(struct req *r)
@@ -538,7 +532,7 @@ int h_user_enable(struct req *r)
 	time_format_utc(time(NULL), now);
 	if ((rc = store_user_set_disabled(req_db(r), m.u.id, false, now)) || (rc = db_commit(req_db(r)))) {
 		db_rollback(req_db(r));
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	}
 	log_info("account %s enabled by %s", m.u.username, r->user.username);
 	return user_page(r, 200, m.u.id, NULL, "账号已启用。", NULL);
@@ -555,7 +549,7 @@ int h_user_reset_password(struct req *r)
 	if (!req_can_or_respond(r, PERM_ADMIN))
 		return 0;
 	if ((rc = auth_random_password(&r->arena, &pw)) || (rc = auth_hash_password(&r->arena, pw, &hash)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if ((rc = account_action_begin(r, &m, "重置", &done)) || done)
 		return rc;
 	time_format_utc(time(NULL), now);
@@ -566,7 +560,7 @@ int h_user_reset_password(struct req *r)
 	    (rc = store_session_delete_user(req_db(r), m.u.id)) ||
 	    (rc = store_login_pending_delete_user(req_db(r), m.u.id)) || (rc = db_commit(req_db(r)))) {
 		db_rollback(req_db(r));
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	}
 	log_info("password of %s reset by %s", m.u.username, r->user.username);
 	return user_page(r, 200, m.u.id, NULL, "密码已重置，该用户的所有登录已退出。", pw);
@@ -591,10 +585,10 @@ int h_users_create(struct req *r)
 	if (!set)
 		return users_page(r, 400, "请至少选择一个角色。", NULL);
 	if ((rc = auth_random_password(&r->arena, &pw)) || (rc = auth_hash_password(&r->arena, pw, &hash)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	time_format_utc(time(NULL), now);
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = store_user_by_name(req_db(r), &r->arena, name, &u);
 	if (rc == 0) {
 		db_rollback(req_db(r));
@@ -621,7 +615,7 @@ fail:
 	db_rollback(req_db(r));
 	if (rc == ERR_CONFLICT)
 		return users_page(r, 409, "用户名已被使用，请换一个。", NULL);
-	return server_error(r, rc);
+	return respond_server_error(r, rc);
 }
 
 int h_users_add(struct req *r)
@@ -638,7 +632,7 @@ int h_users_add(struct req *r)
 	if (!set)
 		return users_page(r, 400, "请至少选择一个角色。", NULL);
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = store_user_by_name(req_db(r), &r->arena, name, &u);
 	if (rc == ERR_NOT_FOUND) {
 		db_rollback(req_db(r));
@@ -662,7 +656,7 @@ int h_users_add(struct req *r)
 	return user_page(r, 200, u.id, NULL, "已把该用户加入本机构。", NULL);
 fail:
 	db_rollback(req_db(r));
-	return server_error(r, rc);
+	return respond_server_error(r, rc);
 }
 
 /* ---- own account: password and the TOTP second factor ---- */
@@ -675,7 +669,7 @@ static int account_page(struct req *r, int status, const char *error, const char
 	int rc;
 
 	if ((rc = store_user_totp_pending(req_db(r), &r->arena, r->user.id, &pending)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	tv_set_str(ctx, "error", error);
 	tv_set_str(ctx, "notice", notice);
 	tv_set_str(ctx, "username", r->user.username);
@@ -688,7 +682,7 @@ static int account_page(struct req *r, int status, const char *error, const char
 
 		if ((rc = totp_secret_grouped(&r->arena, enrol, &grouped)) ||
 		    (rc = totp_uri(&r->arena, TOTP_ISSUER, r->user.username, enrol, &uri)))
-			return server_error(r, rc);
+			return respond_server_error(r, rc);
 		tv_set_str(ctx, "enrol_secret", grouped);
 		tv_set_str(ctx, "enrol_uri", uri);
 	}
@@ -713,7 +707,7 @@ int h_account_totp_enrol(struct req *r)
 	time_format_utc(time(NULL), now);
 	if ((rc = totp_secret_new(&r->arena, &secret)) ||
 	    (rc = store_user_totp_set_pending(req_db(r), r->user.id, secret, now)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("totp enrolment started by %s", r->user.username);
 	return account_page(r, 200, NULL, "请在验证器应用中添加下面的密钥，再输入它显示的 6 位验证码完成开启。", secret);
 }
@@ -729,7 +723,7 @@ int h_account_totp_confirm(struct req *r)
 	if (r->user.totp_secret)
 		return account_page(r, 409, "双重验证已经开启。", NULL, NULL);
 	if ((rc = store_user_totp_pending(req_db(r), &r->arena, r->user.id, &pending)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	if (!pending)
 		return account_page(r, 409, "请先输入密码，开始设置双重验证。", NULL, NULL);
 	rc = totp_check(pending, t, -1, param_str(r, "code"), &step);
@@ -737,11 +731,11 @@ int h_account_totp_confirm(struct req *r)
 		return account_page(r, 403, "验证码不正确。请确认手机时间准确，并输入验证器当前显示的 6 位数字。", NULL,
 				    NULL);
 	if (rc)
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	time_format_utc(t, now);
 	/* on, and every other session of the account ends */
 	if ((rc = db_begin(req_db(r))))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	rc = store_user_totp_enable(req_db(r), r->user.id, pending, step, now);
 	if (rc == 0)
 		rc = store_session_delete_others(req_db(r), r->user.id, r->sess.id);
@@ -751,7 +745,7 @@ int h_account_totp_confirm(struct req *r)
 		db_rollback(req_db(r));
 		if (rc == ERR_CONFLICT)
 			return account_page(r, 409, "设置已在其他页面重新开始，请按最新的密钥操作。", NULL, NULL);
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	}
 	log_info("totp switched on by %s", r->user.username);
 	r->user.totp_secret = pending;
@@ -780,7 +774,7 @@ int h_account_totp_off(struct req *r)
 		return account_page(r, 403, "这个验证码已经用过，请等验证器显示新的验证码后再输入。", NULL, NULL);
 	time_format_utc(t, now);
 	if (rc || (rc = store_user_totp_clear(req_db(r), r->user.id, now)))
-		return server_error(r, rc);
+		return respond_server_error(r, rc);
 	log_info("totp switched off by %s", r->user.username);
 	r->user.totp_secret = NULL;
 	return account_page(r, 200, NULL, "双重验证已关闭。", NULL);

@@ -159,6 +159,8 @@ int respond_download(struct req *r, const char *ctype, const char *p, size_t n, 
 int respond_redirect(struct req *r, const char *location);
 /* A 4xx/5xx with a Chinese message: an HTML page, or JSON under /api. */
 int respond_error(struct req *r, int status, const char *msg);
+/* A server error: rc logged with the URL, the 500 page (or JSON) sent. */
+int respond_server_error(struct req *r, int rc);
 
 /* 429 with Retry-After: wait seconds (a Chinese page, or JSON under /api). */
 int respond_rate_limited(struct req *r, int wait, const char *msg);

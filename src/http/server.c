@@ -268,6 +268,12 @@ static const char *status_title(int status)
 	}
 }
 
+int respond_server_error(struct req *r, int rc)
+{
+	log_error("%s: %s", r->url, err_name(rc));
+	return respond_error(r, 500, "服务器内部错误，请稍后再试。");
+}
+
 int respond_error(struct req *r, int status, const char *msg)
 {
 	/* a handler's 500 over a database server that went away is a 503:
