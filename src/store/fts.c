@@ -788,6 +788,53 @@ static int window_score(const struct aux_span *s, int ns, int j, int ntok,
 #define SNIPPET_MAX_TOKENS 256
 #define SNIPPET_MAX_CANDIDATES 64
 
+/* Pass 1 of a snippet, over one column: the window of ntok positions of d
+ * around the most matches, among the windows the first spans start. When
+ * it scores above *best, *best and *w0 (its first position) are updated. */
+static void snippet_pick(const struct aux_doc *d, const struct aux_span *s, int ns, int ntok,
+			 unsigned char *seen, int nphrase, int *best, int *w0)
+{
+	for (int j = 0; j < ns && j < SNIPPET_MAX_CANDIDATES; j++) {
+		int last, w;
+		int score = window_score(s, ns, j, ntok, seen, nphrase, &last);
+
+		if (score <= *best)
+			continue;
+		/* centre the matches in the window */
+		w = s[j].ipos - (ntok - (last + 1 - s[j].ipos)) / 2;
+		if (w + ntok > d->npos)
+			w = d->npos - ntok;
+		if (w < 0)
+			w = 0;
+		*best = score;
+		*w0 = w;
+	}
+}
+
+/* Pass 2: the window of ntok positions of d from position w0, with
+ * ellipsis where text was cut and the spans s marked. */
+static void snippet_render(sqlite3_str *out, const struct aux_doc *d, const struct aux_span *s, int ns,
+			   int w0, int ntok, const char *open, const char *close, const char *ellipsis)
+{
+	int w1 = w0 + ntok - 1, from = 0, to = d->n;
+
+	if (!d->z)
+		return;
+	if (d->npos > 0 && w0 > 0)
+		from = d->pos[2 * w0];
+	if (d->npos > 0 && w1 < d->npos - 1)
+		to = d->pos[2 * w1 + 1];
+	/* do not cut a match that starts inside the window */
+	for (int i = 0; i < ns; i++)
+		if (s[i].start >= from && s[i].start < to && s[i].end > to)
+			to = s[i].end;
+	if (from > 0)
+		sqlite3_str_appendall(out, ellipsis);
+	aux_render(out, d, from, to, s, ns, open, close);
+	if (to < d->n)
+		sqlite3_str_appendall(out, ellipsis);
+}
+
 /* gk_snippet(tbl, col, open, close, ellipsis, ntokens): like snippet(): a
  * window of about ntokens positions (characters, for Chinese) of column
  * col (-1: the column with the best window) around the most matches, with
@@ -822,6 +869,8 @@ static void gk_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
 	}
 	/* pass 1: the best window over the candidate columns */
 	for (int c = 0; c < ncol && rc == SQLITE_OK; c++) {
+		int before;
+
 		if (icol >= 0 && c != icol)
 			continue;
 		rc = aux_load(api, fts, c, &d);
@@ -834,22 +883,10 @@ static void gk_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
 			best_col = c;
 			best_w0 = 0;
 		}
-		for (int j = 0; j < ns && j < SNIPPET_MAX_CANDIDATES; j++) {
-			int last, w0;
-			int score = window_score(s, ns, j, ntok, seen, nphrase, &last);
-
-			if (score <= best)
-				continue;
-			/* centre the matches in the window */
-			w0 = s[j].ipos - (ntok - (last + 1 - s[j].ipos)) / 2;
-			if (w0 + ntok > d.npos)
-				w0 = d.npos - ntok;
-			if (w0 < 0)
-				w0 = 0;
-			best = score;
+		before = best;
+		snippet_pick(&d, s, ns, ntok, seen, nphrase, &best, &best_w0);
+		if (best != before)
 			best_col = c;
-			best_w0 = w0;
-		}
 		sqlite3_free(s);
 		s = NULL;
 	}
@@ -859,23 +896,9 @@ static void gk_snippet(const Fts5ExtensionApi *api, Fts5Context *fts,
 	rc = aux_load(api, fts, best_col, &d);
 	if (rc == SQLITE_OK)
 		rc = aux_spans(api, fts, best_col, &d, &s, &ns);
-	if (rc == SQLITE_OK && d.z) {
-		int w1 = best_w0 + ntok - 1, from = 0, to = d.n;
-
-		if (d.npos > 0 && best_w0 > 0)
-			from = d.pos[2 * best_w0];
-		if (d.npos > 0 && w1 < d.npos - 1)
-			to = d.pos[2 * w1 + 1];
-		/* do not cut a match that starts inside the window */
-		for (int i = 0; i < ns; i++)
-			if (s[i].start >= from && s[i].start < to && s[i].end > to)
-				to = s[i].end;
-		if (from > 0)
-			sqlite3_str_appendall(out, aux_text(val[3]));
-		aux_render(out, &d, from, to, s, ns, aux_text(val[1]), aux_text(val[2]));
-		if (to < d.n)
-			sqlite3_str_appendall(out, aux_text(val[3]));
-	}
+	if (rc == SQLITE_OK)
+		snippet_render(out, &d, s, ns, best_w0, ntok, aux_text(val[1]), aux_text(val[2]),
+			       aux_text(val[3]));
 out:
 	aux_result(sctx, out, rc);
 	sqlite3_free(s);
@@ -1239,4 +1262,505 @@ int fts_snippet_html(struct arena *a, const char *snip, size_t n, const char **o
 		return b.err;
 	*out = buf_cstr(&b);
 	return 0;
+}
+
+/* ---- backends without FTS5 (PostgreSQL) ----------------------------- */
+
+/* A tsvector or tsquery lexeme, quoted. Tokens hold only letters, digits
+ * and CJK characters, but quote whatever comes. */
+static void put_lexeme(struct buf *b, const char *p, size_t n)
+{
+	buf_putc(b, '\'');
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\'' || p[i] == '\\')
+			buf_putc(b, p[i]);
+		buf_putc(b, p[i]);
+	}
+	buf_putc(b, '\'');
+}
+
+#define TSV_POS_MAX 16383 /* PostgreSQL's largest tsvector position */
+
+struct tsv_sink {
+	struct buf *b;
+	int pos;
+	char weight;
+};
+
+static int tsv_token_cb(void *ud, int colocated, const char *tok, size_t tn, size_t start, size_t end)
+{
+	struct tsv_sink *t = ud;
+
+	(void)start;
+	(void)end;
+	if (!colocated)
+		t->pos++;
+	put_lexeme(t->b, tok, tn);
+	buf_printf(t->b, ":%d%c ", t->pos < TSV_POS_MAX ? t->pos : TSV_POS_MAX, t->weight);
+	return t->b->err;
+}
+
+int fts_tsvector(struct fts_ctx *ctx, struct arena *a, const struct fts_col *cols, size_t ncols,
+		 const char **out)
+{
+	struct tsv_sink t = { NULL, 0, 'D' };
+	struct buf b;
+	size_t bytes = 64;
+
+	for (size_t i = 0; i < ncols; i++)
+		bytes += cols[i].n;
+	/* a token is at most 64 bytes and its entry "'tok':16383A " 11 more;
+	 * at worst every byte of text is a token, twice with the words */
+	buf_init(&b, a, 2 * 75 * bytes);
+	t.b = &b;
+	for (size_t i = 0; i < ncols && !b.err; i++) {
+		t.weight = cols[i].weight;
+		fts_tokenize(ctx, cols[i].text, cols[i].n, FTS_TOK_WORDS, tsv_token_cb, &t);
+		t.pos++; /* a phrase never spans two columns */
+	}
+	*out = b.err ? "" : buf_cstr(&b);
+	return b.err;
+}
+
+/* The phrases of a MATCH expression from fts_match_expr, and its
+ * translation into tsquery text. The grammar is the part of FTS5's that
+ * fts_match_expr writes: quoted strings (a "*" after one makes its last
+ * token a prefix), barewords, AND (or nothing) and OR, parentheses. A
+ * string becomes its tokens in query mode, as FTS5 tokenizes it. */
+struct q_phrase {
+	const char **tok;
+	size_t *tn;
+	int ntok;
+	bool prefix;
+};
+
+struct q_parse {
+	struct fts_ctx *ctx;
+	struct arena *a;
+	const char *p, *end;
+	struct buf *match, *title;   /* NULL: phrases only */
+	struct q_phrase *ph;
+	int nph, cap;
+	int err;
+};
+
+#define Q_MAX_DEPTH 16
+#define Q_MAX_PHRASES 256
+
+static void q_space(struct q_parse *q)
+{
+	while (q->p < q->end && (*q->p == ' ' || *q->p == '\t' || *q->p == '\n' || *q->p == '\r'))
+		q->p++;
+}
+
+static bool q_bare(char c)
+{
+	return (unsigned char)c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c == '_' || c == 0x1A;
+}
+
+/* Is the next bareword the keyword kw? Consumes it if so. */
+static bool q_keyword(struct q_parse *q, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if ((size_t)(q->end - q->p) < n || memcmp(q->p, kw, n) != 0 ||
+	    (q->p + n < q->end && q_bare(q->p[n])))
+		return false;
+	q->p += n;
+	return true;
+}
+
+static int q_tok_cb(void *ud, int colocated, const char *tok, size_t tn, size_t start, size_t end)
+{
+	struct q_parse *q = ud;
+	struct q_phrase *ph = &q->ph[q->nph];
+	const char **t;
+	size_t *n;
+
+	(void)start;
+	(void)end;
+	if (colocated)
+		return 0;
+	t = arena_alloc(q->a, (size_t)(ph->ntok + 1) * sizeof(*t));
+	n = arena_alloc(q->a, (size_t)(ph->ntok + 1) * sizeof(*n));
+	if (!t || !n || !(t[ph->ntok] = arena_strndup(q->a, tok, tn)))
+		return ERR_NOMEM;
+	if (ph->ntok) {
+		memcpy(t, ph->tok, (size_t)ph->ntok * sizeof(*t));
+		memcpy(n, ph->tn, (size_t)ph->ntok * sizeof(*n));
+	}
+	n[ph->ntok] = tn;
+	ph->tok = t;
+	ph->tn = n;
+	ph->ntok++;
+	return 0;
+}
+
+/* One phrase as tsquery text: its lexemes joined by <->, each with suffix
+ * (":A" for the title query), the last one a prefix (":*") if asked. */
+static void q_put_phrase(struct buf *b, const struct q_phrase *ph, const char *weight)
+{
+	if (ph->ntok == 0) {
+		buf_puts(b, "'#'"); /* matches nothing: no token holds '#' */
+		return;
+	}
+	buf_putc(b, '(');
+	for (int i = 0; i < ph->ntok; i++) {
+		if (i)
+			buf_puts(b, " <-> ");
+		put_lexeme(b, ph->tok[i], ph->tn[i]);
+		if (i == ph->ntok - 1 && ph->prefix)
+			buf_printf(b, ":*%s", weight);
+		else if (*weight)
+			buf_printf(b, ":%s", weight);
+	}
+	buf_putc(b, ')');
+}
+
+/* A string or bareword [s, s + n): one phrase. */
+static int q_phrase_add(struct q_parse *q, const char *s, size_t n, bool prefix)
+{
+	struct q_phrase *ph;
+	int rc;
+
+	if (q->nph == Q_MAX_PHRASES)
+		return ERR_INVALID;
+	if (q->nph == q->cap) {
+		int cap = q->cap ? 2 * q->cap : 16;
+		struct q_phrase *np = arena_alloc(q->a, (size_t)cap * sizeof(*np));
+
+		if (!np)
+			return ERR_NOMEM;
+		if (q->nph)
+			memcpy(np, q->ph, (size_t)q->nph * sizeof(*np));
+		q->ph = np;
+		q->cap = cap;
+	}
+	ph = &q->ph[q->nph];
+	memset(ph, 0, sizeof(*ph));
+	ph->prefix = prefix;
+	if ((rc = fts_tokenize(q->ctx, s, n, FTS_TOK_QUERY, q_tok_cb, q)))
+		return rc;
+	if (q->match) {
+		q_put_phrase(q->match, ph, "");
+		if (q->nph)
+			buf_puts(q->title, " | ");
+		q_put_phrase(q->title, ph, "A");
+	}
+	q->nph++;
+	return 0;
+}
+
+static int q_or(struct q_parse *q, int depth);
+
+static int q_primary(struct q_parse *q, int depth)
+{
+	const char *s;
+	struct buf str;
+	int rc;
+
+	q_space(q);
+	if (q->p >= q->end)
+		return ERR_INVALID;
+	if (*q->p == '(') {
+		q->p++;
+		if (q->match)
+			buf_putc(q->match, '(');
+		if ((rc = q_or(q, depth + 1)))
+			return rc;
+		q_space(q);
+		if (q->p >= q->end || *q->p != ')')
+			return ERR_INVALID;
+		q->p++;
+		if (q->match)
+			buf_putc(q->match, ')');
+		return 0;
+	}
+	if (*q->p == '"') {
+		buf_init(&str, q->a, (size_t)(q->end - q->p) + 1);
+		for (q->p++;; q->p++) {
+			if (q->p >= q->end)
+				return ERR_INVALID;
+			if (*q->p == '"') {
+				if (q->p + 1 < q->end && q->p[1] == '"') {
+					buf_putc(&str, '"');
+					q->p++;
+					continue;
+				}
+				q->p++;
+				break;
+			}
+			buf_putc(&str, *q->p);
+		}
+		if (str.err)
+			return str.err;
+		s = buf_cstr(&str);
+		rc = q_phrase_add(q, s, str.n, q->p < q->end && *q->p == '*');
+		if (q->p < q->end && *q->p == '*')
+			q->p++;
+		return rc;
+	}
+	if (!q_bare(*q->p))
+		return ERR_INVALID;
+	for (s = q->p; q->p < q->end && q_bare(*q->p); q->p++)
+		;
+	if ((q->p - s == 3 && memcmp(s, "NOT", 3) == 0) || (q->p - s == 4 && memcmp(s, "NEAR", 4) == 0))
+		return ERR_INVALID; /* never written by fts_match_expr */
+	rc = q_phrase_add(q, s, (size_t)(q->p - s), q->p < q->end && *q->p == '*');
+	if (q->p < q->end && *q->p == '*')
+		q->p++;
+	return rc;
+}
+
+static int q_and(struct q_parse *q, int depth)
+{
+	int rc, n = 0;
+
+	for (;;) {
+		q_space(q);
+		if (q->p >= q->end || *q->p == ')')
+			break;
+		if (n && q_keyword(q, "OR")) {
+			q->p -= 2; /* the caller's */
+			break;
+		}
+		if (n && q_keyword(q, "AND"))
+			q_space(q);
+		if (n && q->match)
+			buf_puts(q->match, " & ");
+		if ((rc = q_primary(q, depth)))
+			return rc;
+		n++;
+	}
+	return n ? 0 : ERR_INVALID;
+}
+
+static int q_or(struct q_parse *q, int depth)
+{
+	int rc;
+
+	if (depth > Q_MAX_DEPTH)
+		return ERR_INVALID;
+	if (q->match)
+		buf_putc(q->match, '(');
+	if ((rc = q_and(q, depth)))
+		return rc;
+	for (;;) {
+		q_space(q);
+		if (!q_keyword(q, "OR"))
+			break;
+		if (q->match)
+			buf_puts(q->match, " | ");
+		if ((rc = q_and(q, depth)))
+			return rc;
+	}
+	if (q->match)
+		buf_putc(q->match, ')');
+	return 0;
+}
+
+/* Parse expr into q (match and title NULL: the phrases only). */
+static int q_run(struct q_parse *q, const char *expr)
+{
+	int rc;
+
+	q->p = expr ? expr : "";
+	q->end = q->p + strlen(q->p);
+	if ((rc = q_or(q, 0)))
+		return rc;
+	q_space(q);
+	if (q->p != q->end)
+		return ERR_INVALID;
+	if (q->match && (q->match->err || q->title->err))
+		return q->match->err ? q->match->err : q->title->err;
+	return 0;
+}
+
+int fts_tsquery(struct fts_ctx *ctx, struct arena *a, const char *expr, const char **match,
+		const char **title)
+{
+	struct buf m, t;
+	struct q_parse q = { .ctx = ctx, .a = a, .match = &m, .title = &t };
+	size_t max = 64 * (strlen(expr ? expr : "") + 16);
+	int rc;
+
+	*match = *title = "";
+	buf_init(&m, a, max);
+	buf_init(&t, a, max);
+	if ((rc = q_run(&q, expr)))
+		return rc;
+	*match = buf_cstr(&m);
+	*title = buf_cstr(&t);
+	return 0;
+}
+
+/* A token of a document with its position, for matching phrases. */
+struct m_tok {
+	int ipos, start, end;
+	const char *t;
+	size_t tn;
+};
+
+struct m_doc {
+	struct aux_doc d;
+	struct arena *a;
+	struct m_tok *tok;
+	int ntok, cap;
+};
+
+static int m_tok_cb(void *ud, int colocated, const char *tok, size_t tn, size_t start, size_t end)
+{
+	struct m_doc *m = ud;
+	struct m_tok *k;
+
+	if (!colocated) {
+		if (aux_pos_cb(&m->d, 0, tok, (int)tn, (int)start, (int)end) != SQLITE_OK)
+			return ERR_NOMEM;
+	}
+	if (m->ntok == m->cap) {
+		int cap = m->cap ? 2 * m->cap : 256;
+		struct m_tok *nt = arena_alloc(m->a, (size_t)cap * sizeof(*nt));
+
+		if (!nt)
+			return ERR_NOMEM;
+		if (m->ntok)
+			memcpy(nt, m->tok, (size_t)m->ntok * sizeof(*nt));
+		m->tok = nt;
+		m->cap = cap;
+	}
+	k = &m->tok[m->ntok++];
+	k->ipos = m->d.npos - 1;
+	k->start = (int)start;
+	k->end = (int)end;
+	k->tn = tn;
+	if (!(k->t = arena_strndup(m->a, tok, tn)))
+		return ERR_NOMEM;
+	return 0;
+}
+
+/* Does document token k match phrase token i of ph? */
+static bool m_same(const struct m_tok *k, const struct q_phrase *ph, int i)
+{
+	if (i == ph->ntok - 1 && ph->prefix)
+		return k->tn >= ph->tn[i] && memcmp(k->t, ph->tok[i], ph->tn[i]) == 0;
+	return k->tn == ph->tn[i] && memcmp(k->t, ph->tok[i], ph->tn[i]) == 0;
+}
+
+/* Every instance of the phrases in m, as FTS5's xInst would give them,
+ * into *out (sqlite3_malloc'd) sorted; first[p] is the first token at
+ * position p. */
+static int m_spans(const struct m_doc *m, const int *first, const struct q_parse *q, struct aux_span **out,
+		   int *nout)
+{
+	struct aux_span *s = NULL;
+	int ns = 0, cap = 0;
+
+	*out = NULL;
+	*nout = 0;
+	for (int ip = 0; ip < q->nph; ip++) {
+		const struct q_phrase *ph = &q->ph[ip];
+
+		if (ph->ntok == 0)
+			continue;
+		for (int k = 0; k < m->ntok; k++) {
+			int end = -1, p = m->tok[k].ipos;
+
+			if (!m_same(&m->tok[k], ph, 0))
+				continue;
+			if (ph->ntok == 1)
+				end = m->tok[k].end;
+			for (int i = 1; i < ph->ntok; i++) {
+				int at = p + i, j;
+
+				end = -1;
+				if (at >= m->d.npos)
+					break;
+				for (j = first[at]; j < m->ntok && m->tok[j].ipos == at; j++)
+					if (m_same(&m->tok[j], ph, i))
+						break;
+				if (j >= m->ntok || m->tok[j].ipos != at)
+					break;
+				end = m->tok[j].end;
+			}
+			if (end < 0)
+				continue;
+			if (ns == cap) {
+				struct aux_span *n2;
+
+				cap = cap ? 2 * cap : 32;
+				n2 = sqlite3_realloc64(s, (sqlite3_uint64)cap * sizeof(*s));
+				if (!n2) {
+					sqlite3_free(s);
+					return ERR_NOMEM;
+				}
+				s = n2;
+			}
+			s[ns].start = m->tok[k].start;
+			s[ns].end = end;
+			s[ns].ipos = p;
+			s[ns].phrase = ip;
+			ns++;
+		}
+	}
+	if (ns)
+		qsort(s, (size_t)ns, sizeof(*s), span_cmp);
+	*out = s;
+	*nout = ns;
+	return 0;
+}
+
+int fts_mark(struct fts_ctx *ctx, struct arena *a, const char *expr, const char *text, int ntokens,
+	     const char **out)
+{
+	static const char open[] = { FTS_MARK_OPEN, 0 }, close[] = { FTS_MARK_CLOSE, 0 };
+	struct q_parse q = { .ctx = ctx, .a = a };
+	struct m_doc m = { .a = a };
+	struct aux_span *s = NULL;
+	unsigned char *seen = NULL;
+	sqlite3_str *str = NULL;
+	int *first = NULL, ns = 0, rc;
+	size_t n = text ? strlen(text) : 0;
+	char *z;
+
+	*out = "";
+	if (n > 0x3FFFFFFF)
+		return ERR_TOO_LARGE;
+	if ((rc = q_run(&q, expr)))
+		return rc;
+	m.d.z = text ? text : "";
+	m.d.n = (int)n;
+	if ((rc = fts_tokenize(ctx, text, n, FTS_TOK_WORDS, m_tok_cb, &m)))
+		goto out;
+	rc = ERR_NOMEM;
+	first = arena_alloc(a, (size_t)(m.d.npos + 1) * sizeof(*first));
+	seen = arena_alloc(a, (size_t)(q.nph > 0 ? q.nph : 1));
+	if (!first || !seen)
+		goto out;
+	for (int k = m.ntok - 1; k >= 0; k--)
+		first[m.tok[k].ipos] = k;
+	if ((rc = m_spans(&m, first, &q, &s, &ns)))
+		goto out;
+	str = sqlite3_str_new(NULL);
+	if (ntokens <= 0) {
+		aux_render(str, &m.d, 0, m.d.n, s, ns, open, close);
+	} else {
+		int best = 0, w0 = 0;
+
+		if (ntokens > SNIPPET_MAX_TOKENS)
+			ntokens = SNIPPET_MAX_TOKENS;
+		snippet_pick(&m.d, s, ns, ntokens, seen, q.nph, &best, &w0);
+		snippet_render(str, &m.d, s, ns, w0, ntokens, open, close, "…");
+	}
+	rc = sqlite3_str_errcode(str) == SQLITE_OK ? 0 : ERR_NOMEM;
+	z = sqlite3_str_finish(str);
+	if (!rc && z && !(*out = arena_strdup(a, z)))
+		rc = ERR_NOMEM;
+	sqlite3_free(z);
+out:
+	if (rc)
+		*out = "";
+	sqlite3_free(s);
+	sqlite3_free(m.d.pos);
+	return rc;
 }

@@ -171,4 +171,50 @@ int fts_match_expr(struct fts_ctx *ctx, struct arena *a, const char *q, size_t n
  * a. Returns 0 or ERR_NOMEM (then *out is ""). */
 int fts_snippet_html(struct arena *a, const char *snip, size_t n, const char **out);
 
+/* ---- backends without FTS5 (PostgreSQL) ----
+ *
+ * The same tokens, in a tsvector with a GIN index instead of an FTS5 table
+ * (src/store/item.c): documents are tokenized here (fts_tsvector), the
+ * MATCH expression of fts_match_expr is translated into a tsquery
+ * (fts_tsquery), and highlights and snippets are computed from the text
+ * with the code of gk_highlight() and gk_snippet() (fts_mark). Positions
+ * past 16,383 (PostgreSQL's limit) share the last one: in the body of a
+ * very long item, a 2-character term is still found, a longer one only
+ * where it occurs before that point. */
+
+/* One column of a document: its text and its tsvector weight 'A'..'D'. */
+struct fts_col {
+	const char *text;
+	size_t n;
+	char weight;
+};
+
+/* The tsvector text of a document (cast it with ::tsvector): the tokens of
+ * each column with the dictionary words, as the "gk" tokenizer gives FTS5,
+ * positions numbered across the columns with a gap between two columns
+ * (so no phrase spans them), each with its column's weight. *out is owned
+ * by a ("" for no tokens). Returns 0, ERR_NOMEM or ERR_TOO_LARGE. */
+int fts_tsvector(struct fts_ctx *ctx, struct arena *a, const struct fts_col *cols, size_t ncols,
+		 const char **out);
+
+/* Translate expr, a MATCH expression from fts_match_expr (non-empty), into
+ * tsquery text: *match finds what the expression finds in an FTS5 table of
+ * the same columns (a quoted string is a phrase of its tokens, <->; "*" a
+ * prefix, :*; AND &, OR |); *title is the OR of every phrase restricted to
+ * weight A, for gk_titlehit()'s order. Both owned by a. Returns 0, ERR_NOMEM,
+ * or ERR_INVALID for syntax fts_match_expr never writes (NOT, NEAR, column
+ * filters, unbalanced parentheses). Lexemes never start with '#': other
+ * lexemes of a tsvector that do (filters) never match the user's words. */
+int fts_tsquery(struct fts_ctx *ctx, struct arena *a, const char *expr, const char **match,
+		const char **title);
+
+/* The text with the matches of expr (see fts_tsquery) between FTS_MARK_OPEN
+ * and FTS_MARK_CLOSE, as gk_highlight() (ntokens <= 0: the whole text) or
+ * gk_snippet(tbl, col, open, close, "…", ntokens) would give it for that
+ * column: the same code marks the same spans and picks the same window.
+ * *out is owned by a; pass it to fts_snippet_html. Returns 0, ERR_NOMEM,
+ * ERR_INVALID (expr) or ERR_TOO_LARGE (text of 1 GiB or more). */
+int fts_mark(struct fts_ctx *ctx, struct arena *a, const char *expr, const char *text, int ntokens,
+	     const char **out);
+
 #endif
