@@ -52,6 +52,11 @@ bool db_unavailable(struct db *db)
 	return db->ops->unavailable && db->ops->unavailable(db);
 }
 
+struct fts_ctx *db_fts(const struct db *db)
+{
+	return db->fts;
+}
+
 bool db_is_pg(const struct db *db)
 {
 	return strcmp(db->ops->name, "postgresql") == 0;

@@ -40,6 +40,9 @@ bool db_target_is_pg(const char *target);
 /* Is this connection PostgreSQL's? For the few statements that need a
  * dialect of their own (src/store only). */
 bool db_is_pg(const struct db *db);
+/* The tokenizer the connection was opened with (db_opts.fts): the store
+ * tokenizes items itself on PostgreSQL. */
+struct fts_ctx *db_fts(const struct db *db);
 
 /* Apply the numbered migrations not yet applied, each in a transaction.
  * *applied (may be NULL) receives how many ran. Idempotent. */

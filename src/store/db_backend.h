@@ -39,6 +39,7 @@ struct db_ops {
 
 struct db {
 	const struct db_ops *ops;
+	struct fts_ctx *fts;  /* db_opts.fts */
 };
 
 struct db_stmt {

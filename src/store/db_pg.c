@@ -34,6 +34,7 @@
 #include "core/str.h"
 #include "store/db_backend.h"
 #include "store/fts.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 #define STMT_CACHE 512
@@ -168,6 +169,7 @@ static int pg_open(const char *target, const struct db_opts *o, struct pdb **out
 	if (!db)
 		return ERR_NOMEM;
 	db->base.ops = &pg_ops;
+	db->base.fts = o->fts;
 	db->fts = o->fts;
 	db->readonly = o->readonly;
 	db->c = PQconnectdb(target);
@@ -609,11 +611,43 @@ static const char sql_audit_install[] =
 	"FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
 	"AND c.relname NOT IN ('audit_log', 'schema_migrations', 'meta', 'item_counts', 'login_failures', "
-	"'login_pending') "
+	"'login_pending', 'item_search') "
 	"AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'gk_audit') LOOP "
 	"EXECUTE format('CREATE TRIGGER gk_audit AFTER INSERT OR UPDATE OR DELETE ON %I "
 	"FOR EACH ROW EXECUTE FUNCTION gk_audit_row()', t); "
 	"END LOOP; END $$";
+
+/* The search index (item_search) is filled from C: a committed
+ * 'fts_deferred' mark (left by migration 0016 for the items published
+ * before it, or by a bulk load that ended without its rebuild) means it
+ * must be rebuilt. A bulk load still running holds the writer lock, and its
+ * mark is not visible until it commits, so the check runs inside our own
+ * transaction. */
+static const char sql_search_deferred[] = "SELECT COUNT(*) FROM meta WHERE key = 'fts_deferred'";
+
+static int search_catch_up(struct db *d)
+{
+	struct db_stmt *st;
+	long long n = 0;
+	int rc;
+
+	if (PDB(d)->readonly)
+		return 0;
+	if ((rc = w_begin(d)))
+		return rc;
+	if (!(rc = w_prep(d, sql_search_deferred, &st)) && (rc = w_step(st)) == 1) {
+		n = w_col_int(st, 0);
+		w_done(st);
+		rc = 0;
+	}
+	if (!rc && n && !(rc = store_search_rebuild(d)))
+		log_info("db: search index built");
+	if (rc < 0) {
+		w_rollback(d);
+		return rc;
+	}
+	return w_commit(d);
+}
 
 /* Two processes migrating at once: the session-level advisory lock makes
  * the second wait until the first is done; it then finds nothing to do. */
@@ -666,7 +700,8 @@ static int w_migrate(struct db *d, int *applied)
 	}
 	if (applied)
 		*applied = done;
-	rc = pg_exec_raw(db, sql_audit_install);
+	if (!(rc = pg_exec_raw(db, sql_audit_install)))
+		rc = search_catch_up(d);
 out:
 	if (!conn_lost(db))
 		PQclear(PQexec(db->c, "SELECT pg_advisory_unlock(" LOCK_MIGRATE ")"));

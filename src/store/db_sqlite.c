@@ -129,6 +129,7 @@ static int sq_open(const char *target, const struct db_opts *o, struct sdb **out
 		goto fail;
 	}
 	db->base.ops = &sqlite_ops;
+	db->base.fts = o->fts;
 	db->fts = o->fts;
 	db->readonly = o->readonly;
 	if (audit_functions(db) || audit_install(db))

@@ -8,6 +8,7 @@
 #include "store/db.h"
 #include "store/fts.h"
 #include "store/grow.h"
+#include "store/stmt.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -41,14 +42,6 @@ static const char sql_serial_init[] =
 	"INSERT INTO index_serials (org_id, year, last) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING";
 static const char sql_serial_next[] =
 	"UPDATE index_serials SET last = last + 1 WHERE org_id = $1 AND year = $2 RETURNING last";
-
-static void bind_opt(struct db_stmt *st, int idx, const char *s)
-{
-	if (s && *s)
-		db_bind_text(st, idx, s);
-	else
-		db_bind_null(st, idx);
-}
 
 static void item_read(struct db_stmt *st, struct arena *a, struct item *it)
 {
@@ -117,7 +110,7 @@ int store_item_insert(struct db *db, struct item *it)
 	it->id = db_col_int(st, 0);
 	it->version = 1;
 	db_done(st);
-	return 0;
+	return search_sync(db, it->id);
 }
 
 int store_item_update(struct db *db, struct item *it)
@@ -149,7 +142,7 @@ int store_item_update(struct db *db, struct item *it)
 	if (db_changes(db) != 1)
 		return ERR_CONFLICT;
 	it->version++;
-	return 0;
+	return search_sync(db, it->id);
 }
 
 static int item_one(struct db *db, struct arena *a, const char *sql, long long org_id, long long id,
@@ -200,7 +193,7 @@ int store_item_set_status(struct db *db, long long org_id, long long id, const c
 	db_bind_text(st, 6, now);
 	if ((rc = db_step(st)) < 0)
 		return rc;
-	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
+	return db_changes(db) == 1 ? search_sync(db, id) : ERR_NOT_FOUND;
 }
 
 int store_item_add_views(struct db *db, long long id, long long n)
@@ -408,9 +401,23 @@ int store_item_list(struct db *db, struct arena *a, const struct item_filter *f,
  * match is counted up to SEARCH_COUNT_CAP; ranking (title and 文号 hits
  * first, then BM25) runs over the newest SEARCH_WINDOW matches, so that a
  * query matching most of a million items costs the same as one matching
- * a few thousand: beyond the window, newer information ranks first. */
+ * a few thousand: beyond the window, newer information ranks first.
+ *
+ * PostgreSQL has no FTS5: there item_search (migration 0016) holds a
+ * tsvector per published item, filled here from friso's tokens (the "gk"
+ * tokenizer's, fts_tsvector) by search_sync after every statement that
+ * changes what SQLite's triggers index, with the filters as lexemes
+ * '#o<org>' '#c<category>' '#y<year>' '#v<validity>'. The MATCH
+ * expression becomes a tsquery (fts_tsquery) ANDed with the filters' (the
+ * same intersection, on the GIN index); the order is title/文号 hit first
+ * (the title tsquery, weight A), then ts_rank_cd with weights A 1.0
+ * (title, 文号) and B 0.1 (body), then newer first; highlights and
+ * snippets come from fts_mark (gk_highlight's and gk_snippet's code) on
+ * the page's rows. The statements differ only where the dialects cannot
+ * meet; search_sql picks them. */
 #define SEARCH_WINDOW 2000
 #define SEARCH_COUNT_CAP 10000
+#define SNIPPET_TOKENS 40
 
 static const char sql_search_count[] =
 	"SELECT COUNT(*) FROM (SELECT rowid FROM items_fts WHERE items_fts MATCH $1 LIMIT $2)";
@@ -423,6 +430,27 @@ static const char sql_search_page[] =
 	"JOIN orgs o ON o.id = i.org_id WHERE items_fts MATCH $1 AND items_fts.rowid >= $2 "
 	"ORDER BY " FTS_ORDER_BY " LIMIT $3 OFFSET $4";
 
+/* PostgreSQL: $1 the tsquery with the filters; the count and the floor
+ * (the oldest of the newest $2 matches) in one pass over the matches. */
+static const char sql_pg_search_head[] =
+	"SELECT COUNT(*), COALESCE(MIN(id) FILTER (WHERE rn <= $2), 0) FROM (SELECT id, "
+	"row_number() OVER (ORDER BY id DESC) AS rn FROM item_search WHERE tsv @@ CAST($1 AS tsquery) "
+	"ORDER BY id DESC LIMIT $3) s";
+/* $5 the title tsquery, $6 the user's tsquery; the body and the title
+ * come back in the snippet's and the highlight's columns, for fts_mark */
+static const char sql_pg_search_page[] =
+	"SELECT " ROW_COLS ", i.body_text, i.title FROM item_search s JOIN items i ON i.id = s.id "
+	"JOIN categories c ON c.id = i.category_id JOIN orgs o ON o.id = i.org_id "
+	"WHERE s.tsv @@ CAST($1 AS tsquery) AND s.id >= $2 "
+	"ORDER BY s.tsv @@ CAST($5 AS tsquery) DESC, ts_rank_cd('{0, 0, 0.1, 1}', s.tsv, CAST($6 AS tsquery)) DESC, "
+	"s.id DESC LIMIT $3 OFFSET $4";
+
+/* The statement of a search step for this connection's engine. */
+static const char *search_sql(struct db *db, const char *sqlite, const char *pg)
+{
+	return db_is_pg(db) ? pg : sqlite;
+}
+
 static const char *validity_code(const char *v)
 {
 	static const char *const names[] = { "有效", "已修改", "废止", "失效" };
@@ -434,44 +462,89 @@ static const char *validity_code(const char *v)
 	return "v0";
 }
 
-/* The user's expression restricted to the text columns, and the filters. */
-static const char *search_expr(struct arena *a, const char *match, const struct item_filter *f)
+/* The user's expression restricted to the text columns, and the filters:
+ * FTS5 syntax, or on PostgreSQL (user = the tsquery of the expression)
+ * tsquery syntax over the filter lexemes. */
+static const char *search_expr(struct arena *a, bool pg, const char *user, const struct item_filter *f)
 {
+	const char *and = pg ? " & " : " AND ";
+	const char *open = pg ? "'#" : "scope : \"", *close = pg ? "'" : "\"";
 	struct buf b;
 
-	buf_init(&b, a, strlen(match) + 256);
-	buf_printf(&b, "{title doc_no body_text} : (%s)", match);
+	buf_init(&b, a, strlen(user) + 256 + 32 * f->n_org_ids);
+	if (pg)
+		buf_printf(&b, "(%s)", user);
+	else
+		buf_printf(&b, "{title doc_no body_text} : (%s)", user);
 	if (f->org_id)
-		buf_printf(&b, " AND scope : \"o%lld\"", f->org_id);
+		buf_printf(&b, "%s%so%lld%s", and, open, f->org_id, close);
+	if (f->n_org_ids) {
+		buf_puts(&b, and);
+		buf_puts(&b, pg ? "(" : "scope : (");
+		for (size_t i = 0; i < f->n_org_ids; i++)
+			buf_printf(&b, "%s%so%lld%s", i ? (pg ? " | " : " OR ") : "", pg ? "'#" : "\"",
+				   f->org_ids[i], close);
+		buf_putc(&b, ')');
+	}
 	if (f->category_id)
-		buf_printf(&b, " AND scope : \"c%lld\"", f->category_id);
+		buf_printf(&b, "%s%sc%lld%s", and, open, f->category_id, close);
 	if (f->year)
-		buf_printf(&b, " AND scope : \"y%d\"", f->year);
+		buf_printf(&b, "%s%sy%d%s", and, open, f->year, close);
 	if (f->validity)
-		buf_printf(&b, " AND scope : \"%s\"", validity_code(f->validity));
+		buf_printf(&b, "%s%s%s%s", and, open, validity_code(f->validity), close);
 	return b.err ? NULL : buf_cstr(&b);
+}
+
+/* PostgreSQL: the snippet and highlight columns hold the body and the
+ * title; mark the matches of match in them. */
+static int search_mark(struct db *db, struct arena *a, const char *match, struct item_row *rows, size_t n)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = fts_mark(db_fts(db), a, match, rows[i].snippet, SNIPPET_TOKENS, &rows[i].snippet)) ||
+		    (rc = fts_mark(db_fts(db), a, match, rows[i].title_marked, 0, &rows[i].title_marked)))
+			return rc;
+	}
+	return 0;
 }
 
 int store_item_search(struct db *db, struct arena *a, const char *match, const struct item_filter *f,
 		      struct item_row **out, size_t *n, long long *total, bool *capped)
 {
-	const char *expr = search_expr(a, match, f);
+	bool pg = db_is_pg(db);
+	const char *user = match, *title = NULL, *expr;
 	long long floor = 0;
 	struct db_stmt *st;
 	int rc;
 
-	if (!expr)
+	*out = NULL;
+	*n = 0;
+	if (f->n_org_ids && !f->org_ids)
+		return ERR_INVALID;
+	if (pg && (rc = fts_tsquery(db_fts(db), a, match, &user, &title)))
+		return rc;
+	if (!(expr = search_expr(a, pg, user, f)))
 		return ERR_NOMEM;
-	if ((rc = db_prep(db, sql_search_count, &st)))
+	if ((rc = db_prep(db, search_sql(db, sql_search_count, sql_pg_search_head), &st)))
 		return rc;
 	db_bind_text(st, 1, expr);
-	db_bind_int(st, 2, SEARCH_COUNT_CAP + 1);
-	if ((rc = count_one(st, total)))
-		return rc;
+	if (pg) {
+		db_bind_int(st, 2, SEARCH_WINDOW);
+		db_bind_int(st, 3, SEARCH_COUNT_CAP + 1);
+	} else {
+		db_bind_int(st, 2, SEARCH_COUNT_CAP + 1);
+	}
+	if ((rc = db_step(st)) <= 0)
+		return rc < 0 ? rc : ERR_DB;
+	*total = db_col_int(st, 0);
+	if (pg)
+		floor = db_col_int(st, 1);
+	db_done(st);
 	*capped = *total > SEARCH_COUNT_CAP;
 	if (*capped)
 		*total = SEARCH_COUNT_CAP;
-	if (*total > SEARCH_WINDOW) {
+	if (!pg && *total > SEARCH_WINDOW) {
 		if ((rc = db_prep(db, sql_search_floor, &st)))
 			return rc;
 		db_bind_text(st, 1, expr);
@@ -483,18 +556,21 @@ int store_item_search(struct db *db, struct arena *a, const char *match, const s
 			db_done(st);
 		}
 	}
-	if (f->offset >= SEARCH_WINDOW) {
-		*out = NULL;
-		*n = 0;
+	if (f->offset >= SEARCH_WINDOW || *total == 0)
 		return 0;
-	}
-	if ((rc = db_prep(db, sql_search_page, &st)))
+	if ((rc = db_prep(db, search_sql(db, sql_search_page, sql_pg_search_page), &st)))
 		return rc;
 	db_bind_text(st, 1, expr);
 	db_bind_int(st, 2, floor);
 	db_bind_int(st, 3, f->limit);
 	db_bind_int(st, 4, f->offset);
-	return rows_read(st, a, out, n);
+	if (pg) {
+		db_bind_text(st, 5, title);
+		db_bind_text(st, 6, user);
+	}
+	if ((rc = rows_read(st, a, out, n)))
+		return rc;
+	return pg ? search_mark(db, a, match, *out, *n) : 0;
 }
 
 long long store_search_window(void)
@@ -521,6 +597,153 @@ static int exec_one(struct db *db, const char *sql)
 	return rc < 0 ? rc : 0;
 }
 
+/* PostgreSQL: the document of an item, and its row of item_search. The
+ * columns of sql_pg_doc from 1 are those doc_tsv reads. */
+#define PG_DOC_COLS                                                                            \
+	"i.title, i.doc_no, i.body_text, i.org_id, i.category_id, COALESCE(substr(i.published_on, 1, 4), '0'), " \
+	"i.validity"
+static const char sql_pg_doc[] =
+	"SELECT i.status = 'published', " PG_DOC_COLS ", EXISTS (SELECT 1 FROM meta WHERE key = 'fts_deferred') "
+	"FROM items i WHERE i.id = $1";
+static const char sql_pg_search_put[] =
+	"INSERT INTO item_search (id, tsv) VALUES ($1, CAST($2 AS tsvector)) ON CONFLICT (id) DO UPDATE SET tsv = excluded.tsv";
+static const char sql_pg_search_del[] = "DELETE FROM item_search WHERE id = $1";
+static const char sql_pg_search_clear[] = "DELETE FROM item_search";
+static const char sql_pg_docs[] =
+	"SELECT i.id, " PG_DOC_COLS " FROM items i WHERE i.status = 'published' AND i.id > $1 ORDER BY i.id LIMIT $2";
+static const char sql_pg_search_put_many[] =
+	"INSERT INTO item_search (id, tsv) SELECT u.id, CAST(u.t AS tsvector) "
+	"FROM unnest(CAST($1 AS BIGINT[]), CAST($2 AS TEXT[])) AS u(id, t)";
+#define REBUILD_BATCH 500
+
+/* The tsvector text of the item in columns col..col+6 of st (title, 文号,
+ * body, org, category, year, validity): its tokens, then the filters. */
+static int doc_tsv(struct db *db, struct arena *a, struct db_stmt *st, int col, const char **out)
+{
+	struct fts_col cols[3];
+	const char *tsv;
+	struct buf b;
+	int rc;
+
+	for (int i = 0; i < 3; i++) {
+		cols[i].text = db_col_text(st, col + i);
+		cols[i].n = strlen(cols[i].text);
+		cols[i].weight = i < 2 ? 'A' : 'B';
+	}
+	if ((rc = fts_tsvector(db_fts(db), a, cols, 3, &tsv)))
+		return rc;
+	buf_init(&b, a, strlen(tsv) + 256);
+	buf_printf(&b, "%s'#o%lld' '#c%lld' '#y%s' '#%s'", tsv, db_col_int(st, col + 3), db_col_int(st, col + 4),
+		   db_col_text(st, col + 5), validity_code(db_col_text(st, col + 6)));
+	*out = b.err ? "" : buf_cstr(&b);
+	return b.err;
+}
+
+/* Bring item id's row of item_search in step with the item: its tokens
+ * when published, no row otherwise (or when the item is gone). Nothing on
+ * SQLite, whose triggers do it, nor during a deferral (store_search_defer).
+ * Called by every store function that inserts items or changes their
+ * status, texts, org, category, date or validity. */
+int search_sync(struct db *db, long long id)
+{
+	struct db_stmt *st;
+	struct arena a;
+	const char *tsv;
+	bool published;
+	int rc;
+
+	if (!db_is_pg(db))
+		return 0;
+	if ((rc = db_prep(db, sql_pg_doc, &st)))
+		return rc;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	published = rc == 1 && db_col_int(st, 0);
+	if (rc == 1 && db_col_int(st, 8)) {
+		db_done(st);
+		return 0;
+	}
+	if (!published) {
+		if (rc == 1)
+			db_done(st);
+		if ((rc = db_prep(db, sql_pg_search_del, &st)))
+			return rc;
+		db_bind_int(st, 1, id);
+		rc = db_step(st);
+		return rc < 0 ? rc : 0;
+	}
+	arena_init(&a, 0);
+	rc = doc_tsv(db, &a, st, 1, &tsv);
+	db_done(st);
+	if (!rc && !(rc = db_prep(db, sql_pg_search_put, &st))) {
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, tsv);
+		rc = db_step(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	arena_release(&a);
+	return rc;
+}
+
+/* PostgreSQL's rebuild: every published item tokenized again, REBUILD_BATCH
+ * rows to a statement (arrays of ids and tsvector texts). */
+static int search_rebuild_pg(struct db *db)
+{
+	long long last = 0;
+	struct db_stmt *st, *put;
+	int rc;
+
+	if ((rc = exec_one(db, sql_pg_search_clear)))
+		return rc;
+	for (;;) {
+		struct arena a;
+		struct buf ids, docs;
+		int k = 0;
+
+		if ((rc = db_prep(db, sql_pg_docs, &st)))
+			return rc;
+		db_bind_int(st, 1, last);
+		db_bind_int(st, 2, REBUILD_BATCH);
+		arena_init(&a, 0);
+		buf_init(&ids, &a, 32 * REBUILD_BATCH);
+		buf_init(&docs, &a, (size_t)1 << 31);
+		buf_putc(&ids, '{');
+		buf_putc(&docs, '{');
+		while ((rc = db_step(st)) == 1) {
+			const char *tsv;
+
+			last = db_col_int(st, 0);
+			if ((rc = doc_tsv(db, &a, st, 1, &tsv))) {
+				db_done(st);
+				break;
+			}
+			buf_printf(&ids, "%s%lld", k ? "," : "", last);
+			buf_puts(&docs, k ? ",\"" : "\"");
+			for (const char *p = tsv; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					buf_putc(&docs, '\\');
+				buf_putc(&docs, *p);
+			}
+			buf_putc(&docs, '"');
+			k++;
+		}
+		buf_putc(&ids, '}');
+		buf_putc(&docs, '}');
+		if (!rc && (ids.err || docs.err))
+			rc = ids.err ? ids.err : docs.err;
+		if (!rc && k && !(rc = db_prep(db, sql_pg_search_put_many, &put))) {
+			db_bind_text(put, 1, buf_cstr(&ids));
+			db_bind_text(put, 2, buf_cstr(&docs));
+			rc = db_step(put);
+			rc = rc < 0 ? rc : 0;
+		}
+		arena_release(&a);
+		if (rc || k < REBUILD_BATCH)
+			return rc;
+	}
+}
+
 int store_search_defer(struct db *db)
 {
 	return exec_one(db, sql_defer_on);
@@ -530,8 +753,11 @@ int store_search_rebuild(struct db *db)
 {
 	int rc;
 
-	if ((rc = exec_one(db, sql_fts_hash_big)) || (rc = exec_one(db, sql_fts_rebuild_all)) ||
-	    (rc = exec_one(db, sql_fts_hash_default)))
+	if (db_is_pg(db))
+		rc = search_rebuild_pg(db);
+	else if (!(rc = exec_one(db, sql_fts_hash_big)) && !(rc = exec_one(db, sql_fts_rebuild_all)))
+		rc = exec_one(db, sql_fts_hash_default);
+	if (rc)
 		return rc;
 	return exec_one(db, sql_defer_off);
 }

@@ -124,7 +124,7 @@ int store_item_review_state(struct db *db, long long org_id, long long item_id, 
 	db_bind_text(st, 6, now);
 	if ((rc = run(st)))
 		return rc;
-	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
+	return db_changes(db) == 1 ? search_sync(db, item_id) : ERR_NOT_FOUND;
 }
 
 /* ---- replaced versions ---- */
@@ -316,7 +316,7 @@ int store_item_correction_merge(struct db *db, long long org_id, long long draft
 		return rc;
 	if (db_changes(db) != 1)
 		return ERR_CONFLICT;
-	if ((rc = run3(db, sql_att_drop, org_id, 0, item_id)) ||
+	if ((rc = search_sync(db, item_id)) || (rc = run3(db, sql_att_drop, org_id, 0, item_id)) ||
 	    (rc = run3(db, sql_att_move, org_id, draft_id, item_id)) ||
 	    (rc = run3(db, sql_rev_move, org_id, draft_id, item_id)) ||
 	    (rc = run3(db, sql_find_drop, org_id, 0, item_id)) ||

@@ -56,6 +56,12 @@ static inline int returning_id(struct db_stmt *st, long long *id)
 	return 0;
 }
 
+/* Keep an item's row of the PostgreSQL search index (item_search) in step
+ * after a statement changed the item; nothing on SQLite, where triggers do
+ * it. In item.c; every store function that inserts an item or changes its
+ * status, title, 文号, body, org, category, date or validity calls it. */
+int search_sync(struct db *db, long long id);
+
 /* The single value of a SELECT COUNT(*) (or any one-row, one-number query). */
 static inline int one_count(struct db_stmt *st, long long *n)
 {

@@ -110,6 +110,10 @@ int store_index_serial_next(struct db *db, long long org_id, int year, long long
 
 struct item_filter {
 	long long org_id;          /* 0 = all orgs */
+	/* search only: items of any of these orgs (an org and its children;
+	 * with org_id too, both must hold); n_org_ids 0 = no such filter */
+	const long long *org_ids;
+	size_t n_org_ids;
 	long long category_id;     /* 0 = all */
 	int year;                  /* of published_on; 0 = all */
 	const char *validity;      /* NULL = all */
@@ -150,9 +154,10 @@ int store_item_stamps(struct db *db, struct arena *a, long long org_id, int year
 int store_item_years(struct db *db, struct arena *a, long long org_id, int **years, long long **counts, size_t *n);
 
 /* Full-text search over published items; match is a non-empty expression
- * built by fts_match_expr; f gives org, category, year and validity
- * filters and the page. Ranked: title/文号 hits first, then BM25, over the
- * newest store_search_window() matches. *total counts matches up to a cap;
+ * built by fts_match_expr; f gives the org (org_id, or the set org_ids, or
+ * all orgs), category, year and validity filters and the page. Ranked:
+ * title/文号 hits first, then BM25 (SQLite) or ts_rank_cd (PostgreSQL), over
+ * the newest store_search_window() matches. *total counts matches up to a cap;
  * *capped says there are more. */
 int store_item_search(struct db *db, struct arena *a, const char *match, const struct item_filter *f,
 		      struct item_row **out, size_t *n, long long *total, bool *capped);
