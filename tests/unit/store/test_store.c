@@ -2,7 +2,9 @@
  * real database file in a fresh temporary directory per test: migrations,
  * foreign keys, 索引号 allocation (per org and year, never reused, no gaps
  * under concurrent publishers on separate connections), transactions,
- * optimistic locking, list filters and full-text search visibility. */
+ * optimistic locking, list filters and full-text search: visibility, and
+ * the recall, ranking and highlighting guarantees of test_fts.c through
+ * store_item_search, so that they hold on PostgreSQL (make check-pg) too. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -24,6 +26,7 @@
 #include "domain/catalog/catalog.h"
 #include "store/db.h"
 #include "store/fts.h"
+#include "store/item_review.h"
 #include "store/store.h"
 #include "test_db.h"
 #include "core/banned.h"
@@ -959,6 +962,344 @@ static void test_search_docno_variants(void **state)
 	assert_int_equal(search(f, "桐教〔2020〕103号", 0, "published", &rows), 1);
 }
 
+
+/* ---- search guarantees on both engines ----
+ * test_fts.c checks these on an FTS5 table alone; here they go through
+ * store_item_search, which on PostgreSQL is a tsvector and a tsquery. */
+
+#define T1 "关于做好2020年桐乡市义务教育阶段民办学校招生入学工作的通知"
+#define B1 "各乡镇人民政府、街道办事处，市级各有关单位：为进一步规范义务教育阶段民办学校" \
+	"招生入学工作，根据《中华人民共和国义务教育法》和省教育厅有关文件精神，结合我市实际，" \
+	"现就有关事项通知如下。民办学校招生纳入审批地统一管理，与公办学校同步招生；对报名人数" \
+	"超过招生计划的，实行电脑随机录取。市教育局将会同有关部门加强监督检查，对违规行为严肃查处。"
+
+static long long add_doc(struct fx *f, const struct org *o, long long cat, const char *title, const char *doc_no,
+			 const char *published_on, const char *body)
+{
+	struct item it = { .org_id = o->id, .category_id = cat, .title = title, .doc_no = doc_no,
+			   .published_on = published_on, .body_md = body, .body_text = body, .created_at = NOW };
+
+	assert_int_equal(store_item_insert(f->db, &it), 0);
+	publish(f, o, it.id);
+	return it.id;
+}
+
+/* The first page (up to 50) of q under flt: ids in order into ids, rows
+ * into *rows; returns the total. */
+static long long find_at(int line, struct fx *f, const char *q, struct item_filter flt, long long *ids,
+			 struct item_row **rows)
+{
+	const char *match = NULL;
+	struct item_row *r = NULL;
+	size_t n = 0;
+	long long total = -1;
+	bool capped = true;
+	int rc;
+
+	if (!flt.limit)
+		flt.limit = 50;
+	assert_int_equal(fts_match_expr(fts, &f->a, q, strlen(q), &match), 0);
+	assert_true(*match);
+	rc = store_item_search(f->db, &f->a, match, &flt, &r, &n, &total, &capped);
+	if (rc)
+		fail_msg("line %d: search \"%s\": %s", line, q, err_name(rc));
+	if (capped || total < (long long)n)
+		fail_msg("line %d: search \"%s\": %zu rows, total %lld", line, q, n, total);
+	for (size_t i = 0; i < n && ids; i++)
+		ids[i] = r[i].id;
+	if (rows)
+		*rows = r;
+	return total;
+}
+#define find(f, q, flt, ids) find_at(__LINE__, (f), (q), (flt), (ids), NULL)
+
+static bool in_ids(const long long *ids, long long n, long long id)
+{
+	for (long long i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* 文号 in any bracket form finds its item first, then the item citing it
+ * in its body; another year or serial is another document. */
+static void test_search_doc_no_first(void **state)
+{
+	static const char *const forms[] = {
+		"桐教〔2020〕103号", "桐教[2020]103号", "桐教［2020］103号", "桐教【2020】103号",
+		"桐教（2020）103号", "桐教(2020)103号", " 桐教〔2020〕103号 ", "桐教〔２０２０〕１０３号",
+		"桐教〔2020〕103",
+	};
+	struct fx *f = *state;
+	struct item_filter all = { 0 };
+	long long ids[50], d[7];
+
+	d[1] = add_doc(f, &f->org, f->cat_policy, T1, "桐教〔2020〕103号", "2020-05-01", B1);
+	d[2] = add_doc(f, &f->org, f->cat_policy, "桐乡市教育局关于2020年中小学教师招聘的公告", "桐教〔2020〕104号",
+		       "2020-05-02", "根据工作需要，面向社会公开招聘中小学教师一百二十名。");
+	d[3] = add_doc(f, &f->org, f->cat_policy, "关于印发《桐乡市河长制工作考核办法》的通知", "桐政办〔2020〕103号",
+		       "2020-05-03", "现将《桐乡市河长制工作考核办法》印发给你们，请认真贯彻执行。");
+	d[4] = add_doc(f, &f->org, f->cat_news, "桐乡市教育局2020年政府信息公开工作年度报告", "桐教〔2021〕5号",
+		       "2021-01-04", "本年度印发的桐教〔2020〕103号文件已全文公开。");
+	d[5] = add_doc(f, &f->org, f->cat_policy, "关于开展2020年度民办学校年检工作的通知", "桐教〔2020〕1031号",
+		       "2020-05-05", "各民办学校：根据有关规定，现开展年度检查工作。");
+	d[6] = add_doc(f, &f->org, f->cat_policy, "关于2019年义务教育招生工作的通知", "桐教〔2019〕103号",
+		       "2019-05-06", "各学校要严格执行招生计划，不得以任何形式提前招生。");
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		assert_int_equal(find(f, forms[i], all, ids), 2);
+		assert_int_equal(ids[0], d[1]);
+		assert_int_equal(ids[1], d[4]);
+	}
+	assert_int_equal(find(f, "桐教〔2020〕104号", all, ids), 1);
+	assert_int_equal(ids[0], d[2]);
+	assert_int_equal(find(f, "桐教〔2020〕1031号", all, ids), 1);
+	assert_int_equal(ids[0], d[5]);
+	assert_int_equal(find(f, "桐政办〔2020〕103号", all, ids), 1);
+	assert_int_equal(ids[0], d[3]);
+	/* the 代字 alone: its five documents */
+	assert_int_equal(find(f, "桐教", all, ids), 5);
+	assert_false(in_ids(ids, 5, d[3]));
+	/* filters: category, year, validity */
+	assert_int_equal(find(f, "桐教", ((struct item_filter){ .category_id = f->cat_news }), ids), 1);
+	assert_int_equal(ids[0], d[4]);
+	assert_int_equal(find(f, "桐教", ((struct item_filter){ .year = 2019 }), ids), 1);
+	assert_int_equal(ids[0], d[6]);
+	assert_int_equal(find(f, "桐教", ((struct item_filter){ .validity = "有效" }), ids), 5);
+	assert_int_equal(find(f, "桐教", ((struct item_filter){ .validity = "废止" }), ids), 0);
+}
+
+/* Every substring of 2-6 characters of a title, and of the body's first
+ * sentence, finds the item, however a segmenter would cut it; the terms of
+ * a query are ANDed; a phrase is its characters in order, not just its
+ * bigrams somewhere in the item. */
+static void test_search_recall_and_phrases(void **state)
+{
+	struct fx *f = *state;
+	struct item_filter all = { 0 };
+	long long ids[50], d1, d2;
+	const char *texts[] = { "关于做好", "年桐乡市义务教育阶段民办学校招生入学工作的通知", "各乡镇人民政府" };
+
+	d1 = add_doc(f, &f->org, f->cat_policy, T1, "桐教〔2020〕103号", "2020-05-01", B1);
+	d2 = add_doc(f, &f->org, f->cat_policy, "会议纪要", "", "2020-05-02", "教育和育局以及局长会议。");
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		const char *s = texts[t];
+		size_t nc = strlen(s) / 3; /* all 3-byte CJK */
+
+		for (size_t len = 2; len <= 6; len++) {
+			for (size_t off = 0; off + len <= nc; off++) {
+				char q[32];
+				long long n;
+
+				memcpy(q, s + 3 * off, 3 * len);
+				q[3 * len] = '\0';
+				n = find(f, q, all, ids);
+				if (!in_ids(ids, n, d1))
+					fail_msg("\"%s\" does not find the item", q);
+			}
+		}
+	}
+	assert_int_equal(find(f, "通知 电脑随机录取 桐教", all, ids), 1);
+	assert_int_equal(ids[0], d1);
+	assert_int_equal(find(f, "通知 电脑随机抽签", all, ids), 0);
+	/* 教育, 育局 and 局长 are all in item 2, but not 教育局长 */
+	assert_int_equal(find(f, "教育局长", all, ids), 0);
+	assert_int_equal(find(f, "局长会议", all, ids), 1);
+	assert_int_equal(ids[0], d2);
+	/* a lone character is a prefix: 育 finds both */
+	assert_int_equal(find(f, "育", all, ids), 2);
+}
+
+/* Ranking: title (and 文号) hits first, even on a term common in bodies;
+ * a dictionary word above the same characters across words. */
+static void test_search_ranking(void **state)
+{
+	struct fx *f = *state;
+	struct item_filter all = { 0 };
+	long long ids[50], t1, t2, t3, w1, w2;
+	char title[64];
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(title, sizeof(title), "第%d期工作简报", i + 1);
+		add_doc(f, &f->org, f->cat_news, title, "", "2020-04-01",
+			"现将有关情况通知如下：各单位要加强安全生产管理，落实主体责任。");
+	}
+	t1 = add_doc(f, &f->org, f->cat_policy, "关于开展专项行动的通知", "桐建〔2020〕1号", "2020-05-01",
+		     "本周开展河道保洁工作，请各单位做好准备。");
+	t2 = add_doc(f, &f->org, f->cat_news, "城乡环境整治工作简报", "", "2020-05-02",
+		     "河道保洁、道路保洁、小区保洁和公厕保洁工作全面推进，另附通知一份。");
+	t3 = add_doc(f, &f->org, f->cat_news, "保洁", "", "2020-05-03", "本月工作安排见通知。");
+	assert_int_equal(find(f, "通知 保洁", all, ids), 3);
+	assert_int_equal(ids[2], t2); /* items 1 and 3 have title hits */
+	assert_true((ids[0] == t1 && ids[1] == t3) || (ids[0] == t3 && ids[1] == t1));
+	assert_int_equal(find(f, "保洁", all, ids), 3);
+	assert_int_equal(ids[0], t3);
+	/* however often a body repeats the term */
+	t1 = add_doc(f, &f->org, f->cat_news, "环卫工作", "", "2020-05-04",
+		     "保洁保洁保洁保洁保洁，保洁保洁保洁保洁保洁，保洁保洁保洁保洁保洁，保洁保洁保洁保洁保洁。");
+	assert_int_equal(find(f, "保洁", all, ids), 4);
+	assert_int_equal(ids[0], t3);
+	assert_int_equal(ids[1], t1);
+
+	w1 = add_doc(f, &f->org, f->cat_news, "公告", "", "2020-06-01", "研究生命起源");
+	w2 = add_doc(f, &f->org, f->cat_news, "公告", "", "2020-05-01", "研究生招生考试");
+	assert_int_equal(find(f, "研究生", all, ids), 2);
+	assert_int_equal(ids[0], w2);
+	assert_int_equal(ids[1], w1);
+	assert_int_equal(find(f, "生命起源", all, ids), 1);
+	assert_int_equal(ids[0], w1);
+}
+
+static const char *html_of(struct fx *f, const char *marked)
+{
+	const char *html = NULL;
+
+	assert_non_null(marked);
+	assert_int_equal(fts_snippet_html(&f->a, marked, strlen(marked), &html), 0);
+	return html;
+}
+
+/* Highlights mark the union of the matched characters; snippets are a
+ * window of the body around the matches, cut with an ellipsis. */
+static void test_search_marks(void **state)
+{
+	struct fx *f = *state;
+	struct item_filter all = { 0 };
+	struct item_row *rows = NULL;
+	long long ids[50];
+
+	add_doc(f, &f->org, f->cat_policy, T1, "桐教〔2020〕103号", "2020-05-01", B1);
+	add_doc(f, &f->org, f->cat_news, "市教育局长讲话", "", "2020-05-02", "哈哈哈");
+	assert_int_equal(find_at(__LINE__, f, "民办学校", all, ids, &rows), 1);
+	assert_string_equal(html_of(f, rows[0].title_marked),
+			    "关于做好2020年桐乡市义务教育阶段<mark>民办学校</mark>招生入学工作的通知");
+	assert_string_equal(html_of(f, rows[0].snippet),
+			    "…市级各有关单位：为进一步规范义务教育阶段<mark>民办学校</mark>招生入学工作，"
+			    "根据《中华人民共和国义务教…");
+	/* two terms: both marked in the title, the window shows the body's
+	 * first place with both */
+	assert_int_equal(find_at(__LINE__, f, "义务教育 招生", all, ids, &rows), 1);
+	assert_string_equal(html_of(f, rows[0].title_marked),
+			    "关于做好2020年桐乡市<mark>义务教育</mark>阶段民办学校<mark>招生</mark>入学工作的通知");
+	assert_non_null(strstr(html_of(f, rows[0].snippet), "<mark>义务教育</mark>阶段民办学校<mark>招生</mark>"));
+	/* overlapping and touching matches are one <mark> */
+	assert_int_equal(find_at(__LINE__, f, "教育局 局长", all, ids, &rows), 1);
+	assert_string_equal(html_of(f, rows[0].title_marked), "市<mark>教育局长</mark>讲话");
+	assert_int_equal(find_at(__LINE__, f, "哈哈", all, ids, &rows), 1);
+	assert_string_equal(html_of(f, rows[0].snippet), "<mark>哈哈哈</mark>");
+	/* a 文号 hit marks no title, and the snippet is the body's start */
+	assert_int_equal(find_at(__LINE__, f, "桐教〔2020〕103号", all, ids, &rows), 1);
+	assert_null(strchr(rows[0].title_marked, FTS_MARK_OPEN));
+	assert_string_equal(html_of(f, rows[0].snippet),
+			    "各乡镇人民政府、街道办事处，市级各有关单位：为进一步规范义务教育阶段民办学校招生入学工作…");
+}
+
+/* Pages of one query cover every match once. */
+static void test_search_paging(void **state)
+{
+	struct fx *f = *state;
+	long long ids[50], seen[30], got[30], total;
+	size_t k = 0;
+	char title[64];
+
+	for (int i = 0; i < 30; i++) {
+		snprintf(title, sizeof(title), "第%d号公告", i + 1);
+		seen[i] = add_doc(f, &f->org, f->cat_news, title, "", "2020-04-01", "公告内容。");
+	}
+	for (int page = 0; page < 4; page++) {
+		struct item_filter flt = { .limit = 10, .offset = 10 * page };
+
+		total = find(f, "公告", flt, ids);
+		assert_int_equal(total, 30);
+		for (int i = 0; i < 10 && 10 * page + i < 30; i++) {
+			assert_true(in_ids(seen, 30, ids[i]));
+			assert_false(in_ids(got, (long long)k, ids[i]));
+			got[k++] = ids[i];
+		}
+	}
+	assert_int_equal(k, 30);
+}
+
+/* Search across every org, and over a set of orgs (an org and its
+ * children), alone or with the other filters. */
+static void test_search_org_sets(void **state)
+{
+	struct fx *f = *state;
+	struct org c1, c2, other;
+	long long ids[50], d0, d1, d2, d3;
+
+	make_org(f, "tcjy-a", "00258038-A", NULL, &c1);
+	make_org(f, "tcjy-b", "00258038-B", NULL, &c2);
+	make_org(f, "other", "11111111-1", NULL, &other);
+	d0 = add_doc(f, &f->org, f->cat_policy, "全市招生工作的通知", "", "2020-05-01", "");
+	d1 = add_doc(f, &c1, cat_id(f, c1.id, "政策文件"), "一中招生简章", "", "2020-05-02", "");
+	d2 = add_doc(f, &c2, cat_id(f, c2.id, "工作动态"), "二中招生简章", "", "2021-05-03", "");
+	d3 = add_doc(f, &other, cat_id(f, other.id, "政策文件"), "他市招生简章", "", "2020-05-04", "");
+	{
+		const long long family[] = { f->org.id, c1.id, c2.id };
+		const long long kids[] = { c1.id, c2.id };
+		const long long one[] = { other.id };
+
+		assert_int_equal(find(f, "招生", ((struct item_filter){ 0 }), ids), 4);
+		assert_int_equal(find(f, "招生", ((struct item_filter){ .org_ids = family, .n_org_ids = 3 }), ids), 3);
+		assert_false(in_ids(ids, 3, d3));
+		assert_int_equal(find(f, "招生", ((struct item_filter){ .org_ids = kids, .n_org_ids = 2 }), ids), 2);
+		assert_true(in_ids(ids, 2, d1) && in_ids(ids, 2, d2));
+		assert_int_equal(find(f, "招生", ((struct item_filter){ .org_ids = one, .n_org_ids = 1 }), ids), 1);
+		assert_int_equal(ids[0], d3);
+		/* with the other filters */
+		assert_int_equal(find(f, "招生简章",
+				      ((struct item_filter){ .org_ids = family, .n_org_ids = 3, .year = 2020 }), ids), 1);
+		assert_int_equal(ids[0], d1);
+		assert_int_equal(find(f, "招生", ((struct item_filter){ .org_ids = kids, .n_org_ids = 2,
+								      .category_id = cat_id(f, c2.id, "工作动态") }),
+				      ids), 1);
+		assert_int_equal(ids[0], d2);
+		/* an org outside the set gives nothing */
+		assert_int_equal(find(f, "招生", ((struct item_filter){ .org_id = other.id, .org_ids = kids,
+								      .n_org_ids = 2 }), ids), 0);
+		assert_int_equal(find(f, "招生", ((struct item_filter){ .org_id = f->org.id }), ids), 1);
+		assert_int_equal(ids[0], d0);
+	}
+}
+
+/* Publishing through review and merging a correction keep the index in
+ * step (store functions other than the catalog's publish and edit). */
+static void test_search_review_and_correction(void **state)
+{
+	struct fx *f = *state;
+	struct item_filter all = { 0 };
+	long long ids[50], id, draft = 0;
+	struct item it;
+
+	id = add_item(f, f->org.id, f->cat_policy, "城乡居民医疗保险缴费通知", "2020-05-01", "缴费时间另行通知。");
+	assert_int_equal(find(f, "医疗保险", all, ids), 0);
+	assert_int_equal(store_item_review_state(f->db, f->org.id, id, "published", 0, 0, NOW), 0);
+	assert_int_equal(find(f, "医疗保险", all, ids), 1);
+	assert_int_equal(ids[0], id);
+	assert_int_equal(store_item_review_state(f->db, f->org.id, id, "pending", 1, 0, NOW), 0);
+	assert_int_equal(find(f, "医疗保险", all, ids), 0);
+	assert_int_equal(store_item_review_state(f->db, f->org.id, id, "published", 0, 0, NOW), 0);
+
+	/* a correction draft is not searchable; merged, its text replaces the
+	 * item's in the index */
+	assert_int_equal(store_item_correction_create(f->db, f->org.id, id, 0, NOW, &draft), 0);
+	assert_true(draft > 0);
+	it = get_item(f, f->org.id, draft);
+	it.title = "城乡居民养老保险缴费通知";
+	it.updated_at = NOW;
+	assert_int_equal(store_item_update(f->db, &it), 0);
+	assert_int_equal(find(f, "养老保险", all, ids), 0);
+	assert_int_equal(find(f, "缴费通知", all, ids), 1);
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(store_item_correction_merge(f->db, f->org.id, draft, id, "2020-08-25", NOW), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(find(f, "养老保险", all, ids), 1);
+	assert_int_equal(ids[0], id);
+	assert_int_equal(find(f, "医疗保险", all, ids), 0);
+	assert_int_equal(find(f, "缴费通知", all, ids), 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -984,6 +1325,13 @@ int main(void)
 		T(test_search_docno_variants),
 		T(test_search_after_edit),
 		T(test_search_deferred_rebuild),
+		T(test_search_doc_no_first),
+		T(test_search_recall_and_phrases),
+		T(test_search_ranking),
+		T(test_search_marks),
+		T(test_search_paging),
+		T(test_search_org_sets),
+		T(test_search_review_and_correction),
 	};
 #undef T
 
