@@ -1597,7 +1597,7 @@ int fts_tsquery(struct fts_ctx *ctx, struct arena *a, const char *expr, const ch
 
 /* A token of a document with its position, for matching phrases. */
 struct m_tok {
-	int ipos, start, end;
+	int ipos;
 	const char *t;
 	size_t tn;
 };
@@ -1631,8 +1631,6 @@ static int m_tok_cb(void *ud, int colocated, const char *tok, size_t tn, size_t 
 	}
 	k = &m->tok[m->ntok++];
 	k->ipos = m->d.npos - 1;
-	k->start = (int)start;
-	k->end = (int)end;
 	k->tn = tn;
 	if (!(k->t = arena_strndup(m->a, tok, tn)))
 		return ERR_NOMEM;
@@ -1647,7 +1645,18 @@ static bool m_same(const struct m_tok *k, const struct q_phrase *ph, int i)
 	return k->tn == ph->tn[i] && memcmp(k->t, ph->tok[i], ph->tn[i]) == 0;
 }
 
-/* Every instance of the phrases in m, as FTS5's xInst would give them,
+/* Does a token at position p of m (the first is first[p]) match phrase
+ * token i of ph? */
+static bool m_at(const struct m_doc *m, const int *first, int p, const struct q_phrase *ph, int i)
+{
+	for (int j = first[p]; j < m->ntok && m->tok[j].ipos == p; j++)
+		if (m_same(&m->tok[j], ph, i))
+			return true;
+	return false;
+}
+
+/* Every instance of the phrases in m, as FTS5's xInst would give them
+ * (one per phrase and position, whichever tokens there match it),
  * into *out (sqlite3_malloc'd) sorted; first[p] is the first token at
  * position p. */
 static int m_spans(const struct m_doc *m, const int *first, const struct q_parse *q, struct aux_span **out,
@@ -1663,27 +1672,13 @@ static int m_spans(const struct m_doc *m, const int *first, const struct q_parse
 
 		if (ph->ntok == 0)
 			continue;
-		for (int k = 0; k < m->ntok; k++) {
-			int end = -1, p = m->tok[k].ipos;
+		for (int p = 0; p + ph->ntok <= m->d.npos; p++) {
+			int i;
 
-			if (!m_same(&m->tok[k], ph, 0))
-				continue;
-			if (ph->ntok == 1)
-				end = m->tok[k].end;
-			for (int i = 1; i < ph->ntok; i++) {
-				int at = p + i, j;
-
-				end = -1;
-				if (at >= m->d.npos)
+			for (i = 0; i < ph->ntok; i++)
+				if (!m_at(m, first, p + i, ph, i))
 					break;
-				for (j = first[at]; j < m->ntok && m->tok[j].ipos == at; j++)
-					if (m_same(&m->tok[j], ph, i))
-						break;
-				if (j >= m->ntok || m->tok[j].ipos != at)
-					break;
-				end = m->tok[j].end;
-			}
-			if (end < 0)
+			if (i < ph->ntok)
 				continue;
 			if (ns == cap) {
 				struct aux_span *n2;
@@ -1696,8 +1691,10 @@ static int m_spans(const struct m_doc *m, const int *first, const struct q_parse
 				}
 				s = n2;
 			}
-			s[ns].start = m->tok[k].start;
-			s[ns].end = end;
+			/* as aux_spans: the positions' ranges, not the tokens' (a
+			 * dictionary word is marked as the bigram it starts at) */
+			s[ns].start = m->d.pos[2 * p];
+			s[ns].end = m->d.pos[2 * (p + ph->ntok - 1) + 1];
 			s[ns].ipos = p;
 			s[ns].phrase = ip;
 			ns++;

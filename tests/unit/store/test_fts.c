@@ -993,6 +993,138 @@ static void test_dict_fingerprint(void **state)
 	rmdir(dir);
 }
 
+
+/* ---- backends without FTS5: tsvector, tsquery, marks ---- */
+
+static void check_tsquery(struct fts_ctx *ctx, const char *q, const char *want, const char *want_title)
+{
+	struct arena a;
+	const char *expr, *m, *t;
+
+	arena_init(&a, 0);
+	assert_int_equal(fts_match_expr(ctx, &a, q, strlen(q), &expr), 0);
+	assert_int_equal(fts_tsquery(ctx, &a, expr, &m, &t), 0);
+	assert_string_equal(m, want);
+	assert_string_equal(t, want_title);
+	arena_release(&a);
+}
+
+/* The MATCH expression's phrases, prefixes, AND and OR in tsquery syntax,
+ * lexemes as FTS5 tokenizes the strings; anything else is refused. */
+static void test_tsquery_shapes(void **state)
+{
+	static const char *const bad[] = {
+		"NOT \"a\"", "\"a\" NOT \"b\"", "\"a\" : \"b\"", "{title} : \"a\"", "(\"a\"", "\"a\")", "",
+		"\"a\" OR", "\"a", "\"a\" NEAR \"b\"", "^\"a\"", "\"a\" + \"b\"",
+	};
+	struct fts_ctx *ctx = *state;
+	struct arena a;
+	const char *m, *t;
+
+	check_tsquery(ctx, "教育局", "(((('教育局') | ('教育' <-> '育局'))))",
+		      "('教育局':A) | ('教育':A <-> '育局':A)");
+	check_tsquery(ctx, "教", "(('教':*))", "('教':*A)");
+	check_tsquery(ctx, "桐教（2020）103号",
+		      "(((('桐教' <-> '教' <-> '2020' <-> '103' <-> '号') | ('桐教' <-> '教' <-> '2020' <-> '103'))))",
+		      "('桐教':A <-> '教':A <-> '2020':A <-> '103':A <-> '号':A) | "
+		      "('桐教':A <-> '教':A <-> '2020':A <-> '103':A)");
+	check_tsquery(ctx, "OK，招生", "(('ok') & ('招生'))", "('ok':A) | ('招生':A)");
+	arena_init(&a, 0);
+	/* hand-written FTS5 of the same grammar: barewords, explicit AND */
+	assert_int_equal(fts_tsquery(ctx, &a, "(a AND \"b c\") OR d*", &m, &t), 0);
+	assert_string_equal(m, "(((('a') & ('b' <-> 'c'))) | ('d':*))");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (fts_tsquery(ctx, &a, bad[i], &m, &t) != ERR_INVALID)
+			fail_msg("%s: not refused", bad[i]);
+	arena_release(&a);
+}
+
+/* A document's tokens with their positions (a gap between columns) and
+ * weights, the dictionary words colocated. */
+static void test_tsvector_text(void **state)
+{
+	struct fts_ctx *ctx = *state;
+	struct fts_col cols[] = {
+		{ "研究生招生", strlen("研究生招生"), 'A' }, { "", 0, 'A' }, { "It's 局长", strlen("It's 局长"), 'B' },
+	};
+	struct arena a;
+	const char *v;
+
+	arena_init(&a, 0);
+	assert_int_equal(fts_tsvector(ctx, &a, cols, 3, &v), 0);
+	assert_string_equal(v, "'研究':1A '研究生':1A '究生':2A '生招':3A '招生':4A '生':5A "
+			       "'it':8B 's':9B '局长':10B '长':11B ");
+	assert_int_equal(fts_tsvector(ctx, &a, cols, 0, &v), 0);
+	assert_string_equal(v, "");
+	arena_release(&a);
+}
+
+/* fts_mark gives what gk_highlight and gk_snippet give on FTS5, for every
+ * matching row and column of the documents, on a set of queries. */
+static void test_marks_as_fts5(void **state)
+{
+	static const char *const fixed[] = {
+		"教育", "义务教育", "民办学校 招生", "教", "桐教〔2020〕103号", "招生计划", "2020", "局 教育局",
+		"通知", "年度报告 公开", "中华人民共和国", "各", "工作", "河长制", "学校",
+	};
+	static const int ntoks[] = { 0, 40, 6, 1 };
+	struct fts_ctx *ctx = *state;
+	sqlite3 *db = db_open(ctx, true);
+	int checked = 0;
+	const char *queries[sizeof(fixed) / sizeof(fixed[0]) + 48];
+	char subs[48][32];
+	uint64_t seed = 7;
+
+	/* the fixed queries, then pairs of substrings of the first body */
+	memcpy(queries, fixed, sizeof(fixed));
+	for (size_t i = 0; i < 48; i++) {
+		size_t nc = strlen(B1) / 3, len = 1 + rnd(&seed) % 3, off = rnd(&seed) % (nc - len);
+		int k = snprintf(subs[i], sizeof(subs[i]), "%.*s ", (int)(3 * len), B1 + 3 * off);
+
+		len = 1 + rnd(&seed) % 3;
+		off = rnd(&seed) % (nc - len);
+		snprintf(subs[i] + k, sizeof(subs[i]) - (size_t)k, "%.*s", (int)(3 * len), B1 + 3 * off);
+		queries[sizeof(fixed) / sizeof(fixed[0]) + i] = subs[i];
+	}
+	for (size_t qi = 0; qi < sizeof(fixed) / sizeof(fixed[0]) + 48; qi++) {
+		for (int col = 0; col < 3; col++) {
+			for (size_t k = 0; k < sizeof(ntoks) / sizeof(ntoks[0]); k++) {
+				const char *sql = ntoks[k] ? "SELECT rowid, gk_snippet(items_fts, ?2, char(1), char(2), '…', ?3) "
+							     "FROM items_fts WHERE items_fts MATCH ?1"
+							   : "SELECT rowid, gk_highlight(items_fts, ?2, char(1), char(2)) "
+							     "FROM items_fts WHERE items_fts MATCH ?1";
+				const char *expr, *mine;
+				sqlite3_stmt *st = NULL;
+				struct arena a;
+
+				arena_init(&a, 0);
+				assert_int_equal(fts_match_expr(ctx, &a, queries[qi], strlen(queries[qi]), &expr), 0);
+				assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+				sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+				sqlite3_bind_int(st, 2, col);
+				sqlite3_bind_int(st, 3, ntoks[k]);
+				while (sqlite3_step(st) == SQLITE_ROW) {
+					long long id = sqlite3_column_int64(st, 0);
+					const char *fts5 = (const char *)sqlite3_column_text(st, 1);
+					const struct doc *d = &docs[id - 1];
+					const char *text = col == 0 ? d->title : col == 1 ? d->doc_no : d->body;
+
+					assert_int_equal(d->id, id);
+					assert_int_equal(fts_mark(ctx, &a, expr, text, ntoks[k], &mine), 0);
+					if (strcmp(mine, fts5 ? fts5 : "") != 0)
+						fail_msg("%s, doc %lld col %d ntok %d:\n fts5 %s\n mine %s", queries[qi],
+							 id, col, ntoks[k], fts5, mine);
+					checked++;
+				}
+				sqlite3_finalize(st);
+				arena_release(&a);
+			}
+		}
+	}
+	assert_true(checked > 300);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1016,6 +1148,9 @@ int main(void)
 		cmocka_unit_test(test_threads_share_ctx),
 		cmocka_unit_test(test_ctx_errors),
 		cmocka_unit_test(test_dict_fingerprint),
+		cmocka_unit_test(test_tsquery_shapes),
+		cmocka_unit_test(test_tsvector_text),
+		cmocka_unit_test(test_marks_as_fts5),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
