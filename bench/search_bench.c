@@ -1,23 +1,27 @@
 /* search_bench.c - search latency of a gongkai database, as the search page
  * sees it.
  *
- *     search_bench DB [--org SLUG] [--reps N] [--budget SECONDS] [--explain]
+ *     search_bench DB [--org SLUG] [--scope org|family|all] [--reps N] [--budget SECONDS] [--explain]
+ *
+ * DB is a SQLite file or a PostgreSQL URL (db_open's target); bench/search_pg.sh
+ * runs both on the same corpus.
  *
  * For each query of a fixed list (2- and 4-character terms that are
  * frequent, medium or rare in bench/gen_items.c output, a 文号 taken from
  * the database, a term with no hits) it does what h_search does for the
  * first page: fts_match_expr(), store_item_search() with the public filter
  * (org, published, 20 rows, with the total count) and fts_snippet_html() on
- * each row's title and snippet. Each query runs once cold-ish (reported as
+ * each row's title and snippet. --scope family searches the org and its
+ * child orgs (item_filter.org_ids), all every org (the platform search). Each query runs once cold-ish (reported as
  * "first"), then --reps times (default 10, fewer when one query has used up
  * --budget seconds, default 5); p50/p95/max are over the repeats.
  *
  * The baseline, measured in the same run because the machine is noisy:
- * store_item_get() of random ids (what the item page reads). Ratios are
+ * store_item_get_any() of random ids (what the item page reads). Ratios are
  * search time / baseline time. The org's first list page
  * (store_item_list: COUNT(*) plus 20 newest) is reported too.
  *
- * --explain adds, for every query, the time of the parts of the search on
+ * --explain (SQLite only) adds, for every query, the time of the parts of the search on
  * a plain SQLite connection (same tokenizer, copies of src/store/item.c's
  * statements): the capped count, the window floor, the page query, and for
  * comparison the count of every match, ranking over every match, and
@@ -163,10 +167,15 @@ static void die(const char *what)
 
 /* ---- what the search page does ---------------------------------------- */
 
+enum scope { SCOPE_ORG, SCOPE_FAMILY, SCOPE_ALL };
+
 struct ctx {
 	struct db *db;
 	struct fts_ctx *fts;
 	struct org org;
+	enum scope scope;
+	long long *family;   /* SCOPE_FAMILY: the org and its children */
+	size_t nfamily;
 	struct arena meta;
 	long long nitems;
 };
@@ -176,9 +185,15 @@ static double search_once(struct ctx *c, const char *q, long long *total, bool *
 			  const char **expr)
 {
 	struct arena a;
-	struct item_filter f = { .org_id = c->org.id, .status = "published", .limit = PER_PAGE };
+	struct item_filter f = { .org_id = c->scope == SCOPE_ORG ? c->org.id : 0, .status = "published",
+				 .limit = PER_PAGE };
 	struct item_row *r = NULL;
 	const char *match = "", *html;
+
+	if (c->scope == SCOPE_FAMILY) {
+		f.org_ids = c->family;
+		f.n_org_ids = c->nfamily;
+	}
 	double t0 = now_ms(), t;
 	size_t n = 0;
 
@@ -348,7 +363,8 @@ static void explain(const char *path, struct ctx *c, const char *const *exprs, i
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: search_bench DB [--org SLUG] [--reps N] [--budget SECONDS] [--explain]\n");
+	fprintf(stderr, "usage: search_bench DB [--org SLUG] [--scope org|family|all] [--reps N] [--budget SECONDS] "
+			"[--explain]\n");
 	exit(2);
 }
 
@@ -369,7 +385,17 @@ int main(int argc, char **argv)
 			reps = (int)strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--budget") == 0 && i + 1 < argc)
 			budget = strtod(argv[++i], NULL);
-		else if (strcmp(argv[i], "--explain") == 0)
+		else if (strcmp(argv[i], "--scope") == 0 && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "org") == 0)
+				c.scope = SCOPE_ORG;
+			else if (strcmp(argv[i], "family") == 0)
+				c.scope = SCOPE_FAMILY;
+			else if (strcmp(argv[i], "all") == 0)
+				c.scope = SCOPE_ALL;
+			else
+				usage();
+		} else if (strcmp(argv[i], "--explain") == 0)
 			do_explain = true;
 		else if (argv[i][0] == '-' || path)
 			usage();
@@ -386,6 +412,20 @@ int main(int argc, char **argv)
 		die("cannot open the database");
 	if (store_org_by_slug(c.db, &c.meta, slug, &c.org))
 		die("no such org");
+	if (do_explain && db_is_pg(c.db))
+		do_explain = false; /* the parts are timed on a raw SQLite connection */
+	{
+		struct org *orgs;
+		size_t n;
+
+		if (store_org_list(c.db, &c.meta, &orgs, &n) ||
+		    !(c.family = arena_alloc(&c.meta, (n + 1) * sizeof(*c.family))))
+			die("store_org_list failed");
+		c.family[c.nfamily++] = c.org.id;
+		for (size_t i = 0; i < n; i++)
+			if (orgs[i].parent_id == c.org.id)
+				c.family[c.nfamily++] = orgs[i].id;
+	}
 
 	/* the list page, also how many items there are */
 	{
@@ -441,7 +481,7 @@ int main(int argc, char **argv)
 			id = 1 + (long long)(x % (unsigned long long)c.nitems);
 			arena_init(&a, 0);
 			t0 = now_ms();
-			if (store_item_get(c.db, &a, c.org.id, id, &it) == 0 && i >= 100)
+			if (store_item_get_any(c.db, &a, id, &it) == 0 && i >= 100)
 				samples_add(&base, now_ms() - t0);
 			arena_release(&a);
 		}
@@ -449,7 +489,11 @@ int main(int argc, char **argv)
 	b50 = pct(&base, 50);
 	b95 = pct(&base, 95);
 
-	printf("== search latency: %s, org %s, %lld published items ==\n", path, slug, c.nitems);
+	printf("== search latency: %s (%s), org %s, %lld published items; search scope: %s ==\n",
+	       db_is_pg(c.db) ? "PostgreSQL" : path, db_engine(c.db), slug, c.nitems,
+	       c.scope == SCOPE_ORG ? "the org" : c.scope == SCOPE_ALL ? "all orgs" : "the org and its children");
+	if (c.scope == SCOPE_FAMILY)
+		printf("family: %zu orgs\n", c.nfamily);
 	printf("baseline store_item_get (random id): p50 %.3f ms  p95 %.3f ms  (n=%zu)\n", b50, b95, base.n);
 	printf("list page store_item_list (count + 20 newest): p50 %.2f ms  p95 %.2f ms  max %.2f ms\n",
 	       pct(&list, 50), pct(&list, 95), smax(&list));

@@ -609,6 +609,8 @@ static const char sql_pg_search_put[] =
 	"INSERT INTO item_search (id, tsv) VALUES ($1, CAST($2 AS tsvector)) ON CONFLICT (id) DO UPDATE SET tsv = excluded.tsv";
 static const char sql_pg_search_del[] = "DELETE FROM item_search WHERE id = $1";
 static const char sql_pg_search_clear[] = "DELETE FROM item_search";
+/* statistics of the new lexemes at once, for the planner's estimates */
+static const char sql_pg_search_analyze[] = "ANALYZE item_search";
 static const char sql_pg_docs[] =
 	"SELECT i.id, " PG_DOC_COLS " FROM items i WHERE i.status = 'published' AND i.id > $1 ORDER BY i.id LIMIT $2";
 static const char sql_pg_search_put_many[] =
@@ -739,8 +741,10 @@ static int search_rebuild_pg(struct db *db)
 			rc = rc < 0 ? rc : 0;
 		}
 		arena_release(&a);
-		if (rc || k < REBUILD_BATCH)
+		if (rc)
 			return rc;
+		if (k < REBUILD_BATCH)
+			return exec_one(db, sql_pg_search_analyze);
 	}
 }
 
