@@ -430,20 +430,19 @@ static const char sql_search_page[] =
 	"JOIN orgs o ON o.id = i.org_id WHERE items_fts MATCH $1 AND items_fts.rowid >= $2 "
 	"ORDER BY " FTS_ORDER_BY " LIMIT $3 OFFSET $4";
 
-/* PostgreSQL: $1 the tsquery with the filters; the count and the floor
- * (the oldest of the newest $2 matches) in one pass over the matches. */
+/* PostgreSQL (the functions of migration 0016): $1 the tsquery with the
+ * filters; the count and the floor (the oldest of the newest $2 matches)
+ * in one pass over the matches. */
 static const char sql_pg_search_head[] =
-	"SELECT COUNT(*), COALESCE(MIN(id) FILTER (WHERE rn <= $2), 0) FROM (SELECT id, "
-	"row_number() OVER (ORDER BY id DESC) AS rn FROM item_search WHERE tsv @@ CAST($1 AS tsquery) "
-	"ORDER BY id DESC LIMIT $3) s";
-/* $5 the title tsquery, $6 the user's tsquery; the body and the title
- * come back in the snippet's and the highlight's columns, for fts_mark */
+	"SELECT n, floor_id FROM gk_search_head(CAST($1 AS tsquery), $2, $3)";
+/* $5 the title tsquery, $6 the user's tsquery; the page is ranked in
+ * item_search alone, then joined; the body and the title come back in the
+ * snippet's and the highlight's columns, for fts_mark */
 static const char sql_pg_search_page[] =
-	"SELECT " ROW_COLS ", i.body_text, i.title FROM item_search s JOIN items i ON i.id = s.id "
+	"SELECT " ROW_COLS ", i.body_text, i.title FROM gk_search_page(CAST($1 AS tsquery), $2, "
+	"CAST($5 AS tsquery), CAST($6 AS tsquery), $3, $4) r JOIN items i ON i.id = r.id "
 	"JOIN categories c ON c.id = i.category_id JOIN orgs o ON o.id = i.org_id "
-	"WHERE s.tsv @@ CAST($1 AS tsquery) AND s.id >= $2 "
-	"ORDER BY s.tsv @@ CAST($5 AS tsquery) DESC, ts_rank_cd('{0, 0, 0.1, 1}', s.tsv, CAST($6 AS tsquery)) DESC, "
-	"s.id DESC LIMIT $3 OFFSET $4";
+	"ORDER BY r.hit DESC, r.score DESC, r.id DESC";
 
 /* The statement of a search step for this connection's engine. */
 static const char *search_sql(struct db *db, const char *sqlite, const char *pg)
