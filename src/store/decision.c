@@ -128,7 +128,7 @@ static const char sql_dec_months[] =
 	"WHERE org_id = $1 AND decided_on BETWEEN $2 AND $3 GROUP BY kind, m";
 static const char sql_dec_years[] =
 	"SELECT y FROM (SELECT CAST(substr(decided_on, 1, 4) AS INTEGER) AS y FROM decisions WHERE org_id = $1 "
-	"UNION SELECT year FROM decision_counts WHERE org_id = $1) ORDER BY y DESC";
+	"UNION SELECT year FROM decision_counts WHERE org_id = $1) t ORDER BY y DESC";
 
 int store_decision_insert(struct db *db, struct decision *d)
 {
