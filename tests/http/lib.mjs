@@ -21,7 +21,7 @@ export const ORG_NAME = '桐乡市教育局';
 
 // The same sanitizer settings as tools/check.sh, so a test run by hand
 // behaves as under `make check`.
-const CHILD_ENV = {
+export const CHILD_ENV = {
   ...process.env,
   ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=1:abort_on_error=1:halt_on_error=1',
   UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || 'print_stacktrace=1:halt_on_error=1',
