@@ -1,7 +1,8 @@
 // multiserver.test.mjs - several `gongkai serve` processes on one database
 // (PostgreSQL when GONGKAI_TEST_PG is set, else one SQLite file) and one
 // shared --files directory behave as one server: a login made through one
-// is valid on the other and a logout through either ends it; CSRF tokens
+// is valid on the other and a logout through either ends it; failed logins
+// through both add up to one lockout; CSRF tokens
 // and the mailbox form's signed challenge made by one are accepted by the
 // other; an attachment uploaded through one is downloaded through the
 // other; concurrent publications and applications through both get
@@ -132,6 +133,31 @@ describe(`two servers on one ${PG ? 'PostgreSQL' : 'SQLite'} database`, () => {
     const again = await A.get(ITEMS, { headers: { cookie } });
     assert.equal(again.status, 303, 'the session ended on B is no longer valid on A');
     assert.equal(again.headers.get('location'), '/admin/login');
+  });
+
+  test('failed logins through A and B add up to one lockout', async () => {
+    // from an address of its own, so the lockout by address stays here
+    const addr = '127.0.0.77';
+    const tryLogin = async (srv, password) => {
+      const f = await srv.from(addr, 'GET', '/admin/login');
+      const cookie = [f.headers['set-cookie']].flat().map((c) => c.split(';')[0]).find((c) => c.startsWith('gk_csrf='));
+      assert.ok(cookie, 'the login form sets gk_csrf');
+      return srv.from(addr, 'POST', '/admin/login', {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ username: 'ms-locked', password, csrf: csrfFrom(f.text) }).toString(),
+      });
+    };
+    cli(env.db, ['user', 'add', 'ms-locked', '--org', ORG, '--role', 'viewer', '--password-stdin'], { input: 'Multi-Server-Pass-2026\n' });
+    for (let i = 0; i < 5; i++) {
+      const r = await tryLogin(i % 2 ? B : A, `wrong-password-${i}`);
+      assert.equal(r.status, 403, `wrong password ${i + 1}: refused (${r.status})`);
+      assert.match(textOf(r.text), /用户名或密码不正确/);
+    }
+    for (const srv of [A, B]) {
+      const r = await tryLogin(srv, 'Multi-Server-Pass-2026');
+      assert.equal(r.status, 429, `the right password after 5 failures spread over both servers: ${r.status}`);
+      assert.match(textOf(r.text), /登录失败次数过多/);
+    }
   });
 
   test('an attachment uploaded through A is downloaded through B', async () => {
