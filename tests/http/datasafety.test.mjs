@@ -51,7 +51,7 @@ const probe = (() => {
   return false;
 })();
 
-describe('backup and restore on PostgreSQL', { skip: !PG && 'SQLite: the file backup and restore are tested below' }, () => {
+describe('backup and restore on PostgreSQL', { skip: PG ? false : 'SQLite: the file backup and restore are tested below' }, () => {
   test('both refuse with a message naming pg_dump; nothing is written or changed', () => {
     const env = freshDb();
     const file = path.join(env.dir, 'copy.db');
@@ -68,7 +68,7 @@ describe('backup and restore on PostgreSQL', { skip: !PG && 'SQLite: the file ba
   });
 });
 
-describe('backup', { skip: PG && 'PostgreSQL: backup is pg_dump (refusal tested above)' }, () => {
+describe('backup', { skip: PG ? 'PostgreSQL: backup is pg_dump (refusal tested above)' : false }, () => {
   test('writes a verified copy and never overwrites', () => {
     const env = freshDb();
     const file = path.join(env.dir, 'copy.db');
@@ -83,7 +83,7 @@ describe('backup', { skip: PG && 'PostgreSQL: backup is pg_dump (refusal tested 
   });
 });
 
-describe('restore', { skip: probe || (PG && 'PostgreSQL: restore is pg_restore (refusal tested above)') }, () => {
+describe('restore', { skip: probe || (PG ? 'PostgreSQL: restore is pg_restore (refusal tested above)' : false) }, () => {
   test('round trip: the change after the backup is gone, the old database is kept', () => {
     const env = freshDb();
     const file = path.join(env.dir, 'backup.db');

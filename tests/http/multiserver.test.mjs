@@ -254,7 +254,7 @@ describe(`two servers on one ${PG ? 'PostgreSQL' : 'SQLite'} database`, () => {
   });
 });
 
-describe('PostgreSQL: migrations, outages, connection strings', { skip: !PG && 'PostgreSQL only (the http-pg pass of make check)' }, () => {
+describe('PostgreSQL: migrations, outages, connection strings', { skip: PG ? false : 'PostgreSQL only (the http-pg pass of make check)' }, () => {
   test('two `gongkai init` at once on an empty database: one migrates, the other waits, both succeed', async () => {
     const db = pgCreateDb(PG);
     try {
