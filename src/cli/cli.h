@@ -50,6 +50,11 @@ int cli_registers(const struct cli *c, int argc, char **argv);
 int cli_report(const struct cli *c, int argc, char **argv);
 int cli_publish_static(const struct cli *c, int argc, char **argv);
 
+/* c->db_path as it may be shown: a PostgreSQL connection string with its
+ * password replaced by "***" (thread-local buffer, valid until the next
+ * call). */
+const char *cli_db_label(const struct cli *c);
+
 /* ---- messages ---- */
 /* Print "gongkai: <message>" on stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -193,6 +193,64 @@ int cli_operands(const struct cli *c, int argc, char **argv, int min, int max, c
 
 /* ---- database ---- */
 
+const char *cli_db_label(const struct cli *c)
+{
+	static _Thread_local char buf[1024];
+	const char *t = c->db_path ? c->db_path : "", *p, *end;
+	size_t n = 0;
+
+	if (!db_target_is_pg(t))
+		return t;
+	if (strncmp(t, "postgres", 8) == 0 && (p = strstr(t, "://"))) {
+		/* scheme://user:password@host...: the password is between the
+		 * first ':' after "//" and the '@' ending the user part */
+		const char *user = p + 3, *at = strchr(user, '@'), *slash = strchr(user, '/'), *colon;
+
+		if (at && (!slash || at < slash) && (colon = memchr(user, ':', (size_t)(at - user))))
+			snprintf(buf, sizeof(buf), "%.*s:***%s", (int)(colon - t), t, at);
+		else
+			snprintf(buf, sizeof(buf), "%s", t);
+		/* ?password=... in the query string too */
+		if ((p = strstr(buf, "password=")) && (p[-1] == '?' || p[-1] == '&')) {
+			char tmp[sizeof(buf)];
+
+			end = p + 9 + strcspn(p + 9, "&");
+			snprintf(tmp, sizeof(tmp), "%.*spassword=***%s", (int)(p - buf), buf, end);
+			memcpy(buf, tmp, sizeof(buf));
+		}
+		return buf;
+	}
+	/* key=value pairs: password=VALUE or password='VALUE' */
+	for (p = t; *p && n + 1 < sizeof(buf);) {
+		if (strncmp(p, "password", 8) == 0 && (p == t || p[-1] == ' ')) {
+			const char *v = p + 8;
+
+			while (*v == ' ')
+				v++;
+			if (*v == '=') {
+				v++;
+				while (*v == ' ')
+					v++;
+				if (*v == '\'') {
+					for (v++; *v && *v != '\''; v++)
+						if (*v == '\\' && v[1])
+							v++;
+					if (*v)
+						v++;
+				} else {
+					v += strcspn(v, " ");
+				}
+				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "password=***");
+				p = v;
+				continue;
+			}
+		}
+		buf[n++] = *p++;
+	}
+	buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
+	return buf;
+}
+
 int cli_db_require(const struct cli *c)
 {
 	struct stat st;
@@ -220,8 +278,13 @@ int cli_db_open(const struct cli *c, bool migrate, struct db **db, struct fts_ct
 	if (fts_ctx_new(NULL, fts))
 		return cli_fail("无法加载中文分词词典（friso），全文检索不可用");
 	/* bulk commands (import, demo) touch many pages in one transaction */
-	if (db_open(c->db_path, &(struct db_opts){ .fts = *fts, .cache_mb = 512 }, db))
+	if ((rc = db_open(c->db_path, &(struct db_opts){ .fts = *fts, .cache_mb = 512 }, db))) {
+		if (db_target_is_pg(c->db_path))
+			return cli_fail("无法连接 PostgreSQL 数据库 %s：请检查 --db 连接串（主机、端口、数据库名、用户名和密码）"
+					"以及数据库服务器是否在运行（原因见上一行日志）",
+					cli_db_label(c));
 		return cli_fail("无法打开数据库 %s", c->db_path);
+	}
 	if (migrate && (rc = db_migrate(*db, applied)))
 		return cli_fail("数据库结构升级失败：%s", cli_err_text(rc));
 	/* the audit trail names the command line and the system account */

@@ -157,7 +157,7 @@ int cli_init(const struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (applied)
-		printf("已应用 %d 项数据库迁移：%s\n", applied, c->db_path);
+		printf("已应用 %d 项数据库迁移：%s\n", applied, cli_db_label(c));
 	if (made_platform)
 		printf("已创建平台机构：%s（%s）\n", PLATFORM_NAME, PLATFORM_SLUG);
 	if (password)
@@ -169,7 +169,7 @@ int cli_init(const struct cli *c, int argc, char **argv)
 	else if (org_slug)
 		printf("机构 %s 已存在，未做改动\n", org_slug);
 	if (!applied && !made_platform && !password && !calendar && !made_agency)
-		printf("数据库 %s 已初始化，未做改动\n", c->db_path);
+		printf("数据库 %s 已初始化，未做改动\n", cli_db_label(c));
 	rc = CLI_OK;
 out:
 	if (db)

@@ -105,6 +105,9 @@ int cli_backup(const struct cli *c, int argc, char **argv)
 	dest = argv[optind];
 	if ((rc = cli_db_require(c)))
 		return rc;
+	if (db_target_is_pg(c->db_path)) /* a file copy is SQLite's; the server has its own tools */
+		return cli_fail("PostgreSQL 数据库不能用 gongkai backup 备份（它只复制 SQLite 数据库文件）："
+				"请用 pg_dump 备份，例如 pg_dump -Fc -f %s 加连接串", dest);
 	rc = CLI_FAIL;
 	if (lstat(dest, &st) == 0) {
 		cli_fail("%s 已存在，不会覆盖", dest);
@@ -275,6 +278,9 @@ int cli_restore(const struct cli *c, int argc, char **argv)
 	if (optind >= argc)
 		return CLI_OK; /* --help: cli_args printed the usage and returned 0 */
 	src = argv[optind];
+	if (db_target_is_pg(dbp))
+		return cli_fail("PostgreSQL 数据库不能用 gongkai restore 恢复（它只换回 SQLite 数据库文件）："
+				"请用 pg_restore 恢复 pg_dump 生成的备份，数据库未改动");
 
 	/* 1. the backup file: there, a regular file, an SQLite database */
 	if (stat(src, &sst) != 0) {

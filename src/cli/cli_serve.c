@@ -178,6 +178,12 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 	if (so.static_dir && access(so.static_dir, W_OK) != 0)
 		log_warn("static: 静态目录 %s 不可写（%s）：发布后的静态页面将无法更新", so.static_dir,
 			 cli_errno_text(errno));
+	/* beside a SQLite file by default; several servers on one PostgreSQL
+	 * database share a directory the operator names */
+	if (!so.files_dir && db_target_is_pg(c->db_path)) {
+		rc = cli_usage_fail(c, "使用 PostgreSQL 数据库时须用 --files 指定附件目录（同一数据库的多个服务进程共用该目录）");
+		goto out;
+	}
 	if (!so.files_dir && !(so.files_dir = arena_printf(&a, "%s.files", c->db_path)))
 		goto out;
 	if (ensure_dir(so.files_dir))

@@ -12,10 +12,12 @@
  * token and the answer; a minimum time between making the form and
  * sending it; and a limit per client address (5 stored letters and 20
  * attempts in 10 minutes, 429 beyond: struct app's limits, see
- * http/ratelimit.h). The HMAC key is this file's own process state (made
- * once with pthread_once). Key and counts live as long as the process, so
- * a restart forgets the counts and invalidates forms being filled in;
- * behind a reverse proxy every client has the proxy's address.
+ * http/ratelimit.h). The HMAC key is the installation's (the meta table,
+ * store_meta_secret), read once per process: a form made by one server
+ * process is accepted by another on the same database, and by the same
+ * one after a restart. The counts are per process: they live as long as
+ * it does and each of several processes counts apart; behind a reverse
+ * proxy every client has the proxy's address.
  *
  * Staff: the dashboard by due date with filters, counts and CSV import and
  * export; registering a letter or call; the case page with the assign,
@@ -180,22 +182,48 @@ static size_t channel_options(struct tv *ctx, const struct ia_channel *chs, size
 /* ---- the public form's defences ---- */
 
 static unsigned char mac_key[crypto_auth_KEYBYTES];
-static pthread_once_t mac_once = PTHREAD_ONCE_INIT;
+static bool mac_loaded;
+static pthread_mutex_t mac_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void mac_key_init(void)
+/* The installation's key, from the database the first time (a new one
+ * stored when there is none); it never changes afterwards. */
+static int mac_key_load(struct req *r)
 {
-	crypto_auth_keygen(mac_key);
+	unsigned char fresh[crypto_auth_KEYBYTES];
+	char hex[2 * crypto_auth_KEYBYTES + 1];
+	const char *got;
+	size_t n = 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&mac_mu);
+	if (!mac_loaded) {
+		crypto_auth_keygen(fresh);
+		hex_encode(fresh, sizeof(fresh), hex);
+		sodium_memzero(fresh, sizeof(fresh));
+		if (!(rc = store_meta_secret(req_db(r), &r->arena, "mailbox_form_key", hex, &got))) {
+			if (sodium_hex2bin(mac_key, sizeof(mac_key), got, strlen(got), NULL, &n, NULL) != 0 ||
+			    n != sizeof(mac_key))
+				rc = err_log(ERR_DB, "mailbox: the stored form key is not %zu hex bytes", sizeof(mac_key));
+			else
+				mac_loaded = true;
+		}
+	}
+	pthread_mutex_unlock(&mac_mu);
+	return rc;
 }
 
 /* The HMAC binding a form of org, made at ts with token nonce, to answer. */
-static void challenge_mac(long long org_id, long long ts, const char *nonce, long long answer,
-			  unsigned char out[crypto_auth_BYTES])
+static int challenge_mac(struct req *r, long long ts, const char *nonce, long long answer,
+			 unsigned char out[crypto_auth_BYTES])
 {
 	char msg[160];
-	int n = snprintf(msg, sizeof(msg), "ia|%lld|%lld|%s|%lld", org_id, ts, nonce, answer);
+	int n = snprintf(msg, sizeof(msg), "ia|%lld|%lld|%s|%lld", r->org.id, ts, nonce, answer);
+	int rc;
 
-	pthread_once(&mac_once, mac_key_init);
+	if ((rc = mac_key_load(r)))
+		return rc;
 	crypto_auth(out, (const unsigned char *)msg, (unsigned long long)n, mac_key);
+	return 0;
 }
 
 /* A new sum for the form with token nonce: "TS.NONCE.MAC" into *challenge
@@ -206,8 +234,10 @@ static int challenge_new(struct req *r, const char *nonce, const char **challeng
 	long long ts = (long long)time(NULL);
 	unsigned char mac[crypto_auth_BYTES];
 	char hex[2 * crypto_auth_BYTES + 1];
+	int rc;
 
-	challenge_mac(r->org.id, ts, nonce, a + b, mac);
+	if ((rc = challenge_mac(r, ts, nonce, a + b, mac)))
+		return rc;
 	hex_encode(mac, sizeof(mac), hex);
 	*challenge = arena_printf(&r->arena, "%lld.%s.%s", ts, nonce, hex);
 	*question = arena_printf(&r->arena, "%lld 加 %lld 等于几？", a, b);
@@ -240,13 +270,15 @@ static bool answer_parse(const char *s, long long *v)
 
 /* Check the posted challenge and answer. *nonce is the form's token when
  * the challenge is well formed (to keep on the form shown again), else
- * NULL. 0, or ERR_INVALID with *msg. */
+ * NULL. 0, or ERR_INVALID with *msg (another err: the key could not be
+ * read). */
 static int challenge_check(struct req *r, const char **nonce, const char **msg)
 {
 	const char *ch = param_str(r, "challenge"), *dot1, *dot2;
 	unsigned char mac[crypto_auth_BYTES], want[crypto_auth_BYTES];
 	long long ts, answer, age;
 	size_t maclen = 0;
+	int rc;
 
 	*nonce = NULL;
 	*msg = "表单已失效，请重新填写验证问题后提交。";
@@ -264,7 +296,8 @@ static int challenge_check(struct req *r, const char **nonce, const char **msg)
 		*msg = "请用阿拉伯数字填写验证问题的答案。";
 		return ERR_INVALID;
 	}
-	challenge_mac(r->org.id, ts, *nonce, answer, want);
+	if ((rc = challenge_mac(r, ts, *nonce, answer, want)))
+		return rc;
 	if (sodium_memcmp(mac, want, sizeof(mac)) != 0) {
 		*msg = "验证问题的答案不正确，请重新计算后填写。";
 		return ERR_INVALID;

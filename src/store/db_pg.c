@@ -161,6 +161,18 @@ static int reconnect(struct pdb *db)
 	return 0;
 }
 
+/* Outside a transaction: notice a server that went away while this
+ * connection sat idle in the pool (a server shut down closes its clients'
+ * sockets: reading what is there, without blocking, sees the end) and
+ * reconnect, so that the first request after a restart works instead of
+ * failing on a dead connection. */
+static int conn_check(struct pdb *db)
+{
+	if (!conn_lost(db) && db->depth == 0 && PQtransactionStatus(db->c) == PQTRANS_IDLE)
+		(void)PQconsumeInput(db->c);
+	return conn_lost(db) ? reconnect(db) : 0;
+}
+
 static int pg_open(const char *target, const struct db_opts *o, struct pdb **out)
 {
 	struct pdb *db = calloc(1, sizeof(*db));
@@ -227,7 +239,7 @@ static int w_begin(struct db *d)
 	struct pdb *db = PDB(d);
 	int rc;
 
-	if (conn_lost(db) && (rc = reconnect(db)))
+	if ((rc = conn_check(db)))
 		return rc;
 	if (db->depth > 0 && PQtransactionStatus(db->c) != PQTRANS_IDLE) {
 		if ((rc = pg_exec_raw(db, "SAVEPOINT gk_nested")) == 0)
@@ -340,7 +352,7 @@ static int w_prep(struct db *d, const char *sql, struct db_stmt **out)
 	int rc;
 
 	*out = NULL;
-	if (conn_lost(db) && (rc = reconnect(db)))
+	if ((rc = conn_check(db)))
 		return rc;
 	for (int i = 0; i < db->ncache; i++) {
 		if (db->cache[i].sql == sql) {
@@ -472,9 +484,16 @@ static int w_step(struct db_stmt *st)
 		return rc;
 	}
 	if (!s->res) {
+		bool alone = s->db->depth == 0;
+
 		if (!s->prepared && (rc = stmt_prepare(s)))
 			return rc;
-		if ((rc = stmt_run(s)))
+		/* a read outside a transaction that lost its connection on
+		 * the way is run once more on a new one: nothing was changed */
+		if ((rc = stmt_run(s)) == ERR_UNAVAILABLE && alone && !s->writes && reconnect(s->db) == 0 &&
+		    (rc = stmt_prepare(s)) == 0)
+			rc = stmt_run(s);
+		if (rc)
 			return rc;
 	}
 	if (++s->row < s->nrows)

@@ -115,11 +115,13 @@ static const char sql_dec_exists[] = "SELECT 1 FROM decisions WHERE org_id = $1 
 static const char sql_dec_get[] = "SELECT " DEC_COLS " FROM decisions WHERE org_id = $1 AND id = $2";
 static const char sql_dec_doc_no[] =
 	"SELECT COUNT(*) FROM decisions WHERE org_id = $1 AND doc_no = $2 AND id <> $3";
-/* $2 from, $3 to ('' none), $4 kind ('' any), $5 LIKE pattern ('' none) */
-#define DEC_WHERE                                                                                      \
-	" WHERE org_id = $1 AND ($2 = '' OR decided_on >= $2) AND ($3 = '' OR decided_on <= $3) AND "     \
-	"($4 = '' OR kind = $4) AND ($5 = '' OR doc_no LIKE $5 ESCAPE '\\' OR title LIKE $5 ESCAPE '\\' " \
-	"OR party LIKE $5 ESCAPE '\\')"
+/* $2 from, $3 to ('' none), $4 kind ('' any), $5 LIKE pattern ('' none).
+ * lower() on both sides: SQLite's LIKE ignores the case of ASCII letters,
+ * PostgreSQL's does not. */
+#define DEC_WHERE                                                                                        \
+	" WHERE org_id = $1 AND ($2 = '' OR decided_on >= $2) AND ($3 = '' OR decided_on <= $3) AND "       \
+	"($4 = '' OR kind = $4) AND ($5 = '' OR lower(doc_no) LIKE lower($5) ESCAPE '\\' OR lower(title) " \
+	"LIKE lower($5) ESCAPE '\\' OR lower(party) LIKE lower($5) ESCAPE '\\')"
 static const char sql_dec_list[] =
 	"SELECT " DEC_COLS " FROM decisions" DEC_WHERE " ORDER BY decided_on DESC, id DESC LIMIT $6 OFFSET $7";
 static const char sql_dec_count[] = "SELECT COUNT(*) FROM decisions" DEC_WHERE;
@@ -128,7 +130,7 @@ static const char sql_dec_months[] =
 	"WHERE org_id = $1 AND decided_on BETWEEN $2 AND $3 GROUP BY kind, m";
 static const char sql_dec_years[] =
 	"SELECT y FROM (SELECT CAST(substr(decided_on, 1, 4) AS INTEGER) AS y FROM decisions WHERE org_id = $1 "
-	"UNION SELECT year FROM decision_counts WHERE org_id = $1) ORDER BY y DESC";
+	"UNION SELECT year FROM decision_counts WHERE org_id = $1) t ORDER BY y DESC";
 
 int store_decision_insert(struct db *db, struct decision *d)
 {

@@ -86,9 +86,10 @@ static const char sql_ia_open[] =
 static const char sql_ia_period[] =
 	"SELECT " IA_COLS IA_FROM "WHERE i.org_id = $1 AND ($2 = '' OR i.received_on >= $2) AND "
 	"($3 = '' OR i.received_on <= $3) ORDER BY i.received_on, i.id";
+/* NULLs last written out: PostgreSQL puts them first in DESC, SQLite last */
 static const char sql_ia_public[] =
-	"SELECT " IA_COLS IA_FROM "WHERE i.org_id = $1 AND i.public = 1 ORDER BY i.published_on DESC, i.id DESC "
-	"LIMIT $2 OFFSET $3";
+	"SELECT " IA_COLS IA_FROM "WHERE i.org_id = $1 AND i.public = 1 ORDER BY i.published_on IS NULL, "
+	"i.published_on DESC, i.id DESC LIMIT $2 OFFSET $3";
 static const char sql_ia_public_count[] = "SELECT COUNT(*) FROM interactions WHERE org_id = $1 AND public = 1";
 static const char sql_ia_years[] =
 	"SELECT DISTINCT CAST(substr(received_on, 1, 4) AS INTEGER) AS y FROM interactions WHERE org_id = $1 "

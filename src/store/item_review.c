@@ -525,8 +525,8 @@ int store_case_assign(struct db *db, const char *table, long long org_id, long l
 
 static const char sql_handlers[] =
 	"SELECT DISTINCT u.id, CASE WHEN u.display_name = '' THEN u.username ELSE u.display_name || '（' || u.username || "
-	"'）' END FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.role IN ('handler', "
-	"'orgadmin') AND u.disabled = 0 ORDER BY u.username";
+	"'）' END, u.username FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.role IN ("
+	"'handler', 'orgadmin') AND u.disabled = 0 ORDER BY u.username"; /* PG: DISTINCT's ORDER BY in the list */
 
 int store_case_handlers(struct db *db, struct arena *a, long long org_id, struct case_handler **out, size_t *n)
 {

@@ -18,6 +18,8 @@ static const char sql_org_by_id[] = "SELECT " ORG_COLS " FROM orgs WHERE id = $1
 static const char sql_org_platform[] = "SELECT " ORG_COLS " FROM orgs WHERE kind = 'platform' ORDER BY id LIMIT 1";
 static const char sql_org_list[] = "SELECT " ORG_COLS " FROM orgs WHERE kind = 'agency' ORDER BY name, id";
 static const char sql_org_guide[] = "UPDATE orgs SET guide_md = $2, updated_at = $3 WHERE id = $1";
+static const char sql_meta_keep[] = "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+static const char sql_meta_get[] = "SELECT value FROM meta WHERE key = $1";
 
 static void org_read(struct db_stmt *st, struct arena *a, struct org *o)
 {
@@ -285,4 +287,28 @@ int store_category_delete(struct db *db, long long org_id, long long id)
 	if ((rc = db_step(st)) < 0)
 		return rc;
 	return db_changes(db) == 1 ? 0 : ERR_NOT_FOUND;
+}
+
+int store_meta_secret(struct db *db, struct arena *a, const char *key, const char *fresh, const char **out)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prep(db, sql_meta_keep, &st)))
+		return rc;
+	db_bind_text(st, 1, key);
+	db_bind_text(st, 2, fresh);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	if ((rc = db_prep(db, sql_meta_get, &st)))
+		return rc;
+	db_bind_text(st, 1, key);
+	if ((rc = db_step(st)) < 0)
+		return rc;
+	if (rc == 0)
+		return ERR_NOT_FOUND;
+	*out = db_col_dup(st, 0, a);
+	db_done(st);
+	return *out ? 0 : ERR_NOMEM;
 }

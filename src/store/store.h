@@ -33,6 +33,13 @@ int store_org_list(struct db *db, struct arena *a, struct org **out, size_t *n);
 int store_org_set_guide(struct db *db, long long org_id, const char *guide_md, const char *now);
 int store_org_platform(struct db *db, struct arena *a, struct org *out);
 
+/* A secret of the installation kept in the meta table under key (never
+ * audited): the stored value, or fresh when there was none (it is then
+ * stored). Every server process on the database gets the same one (the
+ * first to store it wins), e.g. a key that signs forms one process makes
+ * and another checks. *out in the arena. */
+int store_meta_secret(struct db *db, struct arena *a, const char *key, const char *fresh, const char **out);
+
 /* ---- categories (公开类别) ---- */
 struct category {
 	long long id;

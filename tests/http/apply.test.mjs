@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, ORG, ORG_NAME, assertPageBasics, cleanup, csrfFrom, decodeEntities, makeDb, qs, startServer, textOf,
+  Client, ORG, ORG_NAME, assertPageBasics, cleanup, csrfFrom, decodeEntities, makeDb, qs, sql as dbSql, startServer, textOf,
 } from './lib.mjs';
 
 const APPLY = `/o/${ORG}/apply`;
@@ -34,16 +34,13 @@ function wrongCheck(id) {
 
 let env;
 let srv;
-let sqliteOk;
 const demo = {}; // demo applications by name: { id, code, check, phone, ... }
 
-/** Run SQL on the test database with the sqlite3 shell; rows as arrays of strings. */
+/** Run SQL on the test database (sqlite3 shell or psql); rows as arrays of strings. */
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-bail', '-separator', '\t', env.db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+  return dbSql(env.db, query).stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
-const countApps = (where = '1') => Number(sql(`SELECT count(*) FROM applications WHERE ${where}`)[0][0]);
+const countApps = (where = 'TRUE') => Number(sql(`SELECT count(*) FROM applications WHERE ${where}`)[0][0]);
 
 /** A valid application of a natural person (form field names). */
 function person(over = {}) {
@@ -133,8 +130,8 @@ function assertNoPersonalData(text, a, where) {
 
 before(async () => {
   env = makeDb({ demo: true });
-  sqliteOk = spawnSync('sqlite3', ['-version']).status === 0;
-  assert.ok(sqliteOk, 'the sqlite3 shell (packages.txt) is needed to inspect the test database');
+  const shell = env.pg ? 'psql' : 'sqlite3';
+  assert.equal(spawnSync(shell, ['--version']).status, 0, `the ${shell} shell (packages.txt) is needed to inspect the test database`);
   for (const [id, name, code, check, phone, email, address, idn, contact] of sql(
     'SELECT id, name, tracking_code, check_digits, phone, email, address, id_number, contact_person FROM applications ORDER BY id')) {
     demo[name] = { id, name, code, check, phone, email, address, id_number: idn, contact_person: contact };
@@ -294,7 +291,7 @@ describe('submitting the form', () => {
     const ok = await submitForm(c, { ...a, id_number: idNumber('33048319800312001') });
     assert.equal(ok.status, 200);
     assert.equal(countApps(), before + 1);
-    assert.equal(sql(`SELECT replace(replace(info_desc, char(13), '<CR>'), char(10), '<LF>') FROM applications
+    assert.equal(sql(`SELECT replace(replace(info_desc, ${env.pg ? 'chr' : 'char'}(13), '<CR>'), ${env.pg ? 'chr' : 'char'}(10), '<LF>') FROM applications
       WHERE name = '校验位错误'`)[0][0], '第一行<LF>第二行 <b>x</b>',
       'line breaks stored as LF');
   });

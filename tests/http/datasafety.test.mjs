@@ -1,14 +1,16 @@
 // datasafety.test.mjs - data safety: `gongkai backup` verifies its copy,
 // `gongkai restore` refuses anything but a sound backup and keeps the old
 // database, and an application acknowledged with 201 survives the server
-// being killed with SIGKILL while submissions are in flight.
+// being killed with SIGKILL while submissions are in flight. On PostgreSQL
+// (GONGKAI_TEST_PG) backup and restore are the server's own tools: both
+// commands refuse with a message naming pg_dump and change nothing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 
-import { ORG, cleanup, cli, makeDb, qs, startServer } from './lib.mjs';
+import { ORG, PG, cleanup, cli, makeDb, qs, sql, startServer } from './lib.mjs';
 
 const API_APPLY = `/api/v1/orgs/${ORG}/applications`;
 const API_TRACK = '/api/v1/applications/track';
@@ -49,7 +51,24 @@ const probe = (() => {
   return false;
 })();
 
-describe('backup', () => {
+describe('backup and restore on PostgreSQL', { skip: PG ? false : 'SQLite: the file backup and restore are tested below' }, () => {
+  test('both refuse with a message naming pg_dump; nothing is written or changed', () => {
+    const env = freshDb();
+    const file = path.join(env.dir, 'copy.db');
+    const before = userNames(env.db);
+    const b = cli(env.db, ['backup', file], { allowFail: true });
+    assert.equal(b.status, 1, b.stderr);
+    assert.match(b.stderr, /^gongkai: PostgreSQL 数据库不能用 gongkai backup 备份.*pg_dump/m);
+    assert.equal(fs.existsSync(file), false, 'no file written');
+    fs.writeFileSync(file, 'SQLite format 3\0');
+    const r = cli(env.db, ['restore', file], { allowFail: true });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^gongkai: PostgreSQL 数据库不能用 gongkai restore 恢复.*pg_dump.*数据库未改动/m);
+    assert.equal(userNames(env.db), before);
+  });
+});
+
+describe('backup', { skip: PG ? 'PostgreSQL: backup is pg_dump (refusal tested above)' : false }, () => {
   test('writes a verified copy and never overwrites', () => {
     const env = freshDb();
     const file = path.join(env.dir, 'copy.db');
@@ -64,7 +83,7 @@ describe('backup', () => {
   });
 });
 
-describe('restore', { skip: probe }, () => {
+describe('restore', { skip: probe || (PG ? 'PostgreSQL: restore is pg_restore (refusal tested above)' : false) }, () => {
   test('round trip: the change after the backup is gone, the old database is kept', () => {
     const env = freshDb();
     const file = path.join(env.dir, 'backup.db');
@@ -230,8 +249,7 @@ describe('crash safety', () => {
         const r = await srv2.get(`${API_TRACK}?${qs({ code, check: '4521' })}`);
         if (r.status === 200) found++; else missing.push(`${code} (${r.status})`);
       }
-      const s = spawnSync('sqlite3', [env.db, "SELECT count(*) FROM applications WHERE name LIKE '断电测试%'"], { encoding: 'utf8' });
-      const stored = s.status === 0 ? s.stdout.trim() : '?';
+      const stored = sql(env.db, "SELECT count(*) FROM applications WHERE name LIKE '断电测试%'").stdout.trim();
       console.log(`kill -9 after ${KILL_AFTER} of ${N} concurrent submissions: ` +
         `${stored} stored in all, ` +
         `${acked.length} acknowledged with 201, ${found} of them found after restart ` +

@@ -9,7 +9,6 @@
 // The rate limits are per client address: each limit is tested from its own
 // loopback address (127.0.0.N, srv.from), apart from the rest of the file.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -17,7 +16,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  Client, ORG, ROOT, assertPageBasics, cleanup, csrfFrom, decodeEntities, loginClient, makeDb, qs, startServer, textOf,
+  Client, ORG, ROOT, assertPageBasics, cleanup, csrfFrom, decodeEntities, loginClient, makeDb, qs, sql as dbSql, startServer,
+  textOf,
 } from './lib.mjs';
 
 const PAYLOAD = `<script>alert(1)</script>"'><img src=x onerror=alert(1)>`;
@@ -83,19 +83,20 @@ function idNumber(first17) {
   return first17 + '10X98765432'[sum % 11];
 }
 
-function sqlite(sql) {
-  const r = spawnSync('sqlite3', [env.db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 ${sql}: ${r.stderr}`);
-  return r.stdout;
+/** SQL through the database's own shell (sqlite3 or psql): its output, columns tab-separated. */
+function sqlite(q) {
+  return dbSql(env.db, q).stdout;
 }
 
 /** The application tables' contents, to show that refused posts changed nothing. */
 function dataDigest() {
-  const tables = sqlite("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+  const tables = sqlite(env.pg
+    ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+    : "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .trim().split('\n')
     .filter((t) => t && !/session|login|audit|fts|search|view|_data|_idx|_content|_docsize|_config/i.test(t));
   const h = crypto.createHash('sha256');
-  for (const t of tables) h.update(t + '\n' + sqlite(`SELECT * FROM "${t}"`));
+  for (const t of tables) h.update(t + '\n' + sqlite(`SELECT * FROM "${t}" ORDER BY 1`));
   return h.digest('hex');
 }
 
@@ -678,7 +679,7 @@ describe('SQL metacharacters', () => {
     const val = (n) => decodeEntities(edit.text.match(new RegExp(`name="${n}"[^>]*value="([^"]*)"`))?.[1] ?? '');
     assert.equal(val('title'), title);
     assert.equal(val('publisher'), publisher);
-    const row = sqlite(`SELECT title || char(9) || summary || char(9) || publisher FROM items WHERE id = ${id}`).replace(/\n$/, '');
+    const row = sqlite(`SELECT title, summary, publisher FROM items WHERE id = ${id}`).replace(/\n$/, '');
     assert.equal(row, `${title}\t${summary}\t${publisher}`);
     assert.ok(Number(sqlite('SELECT count(*) FROM items').trim()) > 10, 'the items table is still there');
     await publish(id);

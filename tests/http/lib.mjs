@@ -21,7 +21,7 @@ export const ORG_NAME = '桐乡市教育局';
 
 // The same sanitizer settings as tools/check.sh, so a test run by hand
 // behaves as under `make check`.
-const CHILD_ENV = {
+export const CHILD_ENV = {
   ...process.env,
   ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=1:abort_on_error=1:halt_on_error=1',
   UBSAN_OPTIONS: process.env.UBSAN_OPTIONS || 'print_stacktrace=1:halt_on_error=1',
@@ -64,16 +64,83 @@ export function parsePassword(stdout, what = 'password') {
   return m[1];
 }
 
+// ---------------------------------------------------------------- PostgreSQL
+
+/**
+ * The maintenance URL of a running PostgreSQL cluster (tools/pg.sh start) when
+ * the tests run on PostgreSQL (tools/check.sh's "http-pg" pass), else null.
+ */
+export const PG = process.env.GONGKAI_TEST_PG || null;
+
+/** The URL of database `name` on the cluster of maintenance URL `url`. */
+export function pgUrl(url, name) {
+  const u = new URL(url);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
+/** Run SQL with psql against a URL; { status, stdout, stderr } (tab-separated rows, no headers). */
+export function psql(url, query, { allowFail = false } = {}) {
+  const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', query],
+    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
+  const res = { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
+  if (!allowFail) assert.equal(r.status, 0, `psql ${query}: ${res.stderr}`);
+  return res;
+}
+
+const pgDatabases = new Set();
+let pgSerial = 0;
+
+/** A new empty database on the cluster at the maintenance URL `url`; its URL. Dropped by cleanup() or at exit. */
+export function pgCreateDb(url = PG) {
+  const name = `gk_t_${process.pid}_${++pgSerial}_${Math.random().toString(36).slice(2, 8)}`;
+  psql(url, `CREATE DATABASE ${name}`);
+  const db = pgUrl(url, name);
+  pgDatabases.add(db);
+  return db;
+}
+
+/** Drop a database made by pgCreateDb (connections still open are ended). */
+export function pgDropDb(db) {
+  if (!pgDatabases.delete(db)) return;
+  const u = new URL(db);
+  const name = u.pathname.slice(1);
+  u.pathname = '/postgres';
+  psql(u.toString(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, { allowFail: true });
+}
+
+process.on('exit', () => { for (const db of [...pgDatabases]) pgDropDb(db); });
+
+/**
+ * Run SQL on a test database made by makeDb: the sqlite3 shell on a SQLite
+ * file, psql on PostgreSQL. { status, stdout, stderr }; rows are lines,
+ * columns separated by tabs. Asserts success unless opts.allowFail.
+ */
+export function sql(db, query, { allowFail = false } = {}) {
+  if (isPg(db)) return psql(db, query, { allowFail });
+  const r = spawnSync('sqlite3', ['-bail', '-separator', '\t', db, query], { encoding: 'utf8', timeout: 60_000 });
+  const res = { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') };
+  if (!allowFail) assert.equal(r.status, 0, `sqlite3 ${query}: ${res.stderr}`);
+  return res;
+}
+
+/** Is this database target a PostgreSQL URL? */
+export function isPg(db) {
+  return /^postgres(ql)?:\/\//.test(db);
+}
+
 /**
  * A temporary directory with an initialised database: { dir, db, files,
- * adminPassword, orgPassword (when demo) }.
+ * adminPassword, orgPassword (when demo), pg }. On PostgreSQL
+ * (GONGKAI_TEST_PG) db is the URL of a fresh database of its own, else
+ * the SQLite file dir/t.db.
  */
 export function makeDb({ demo = true } = {}) {
   const dir = tmpDir();
-  const db = path.join(dir, 't.db');
+  const db = PG ? pgCreateDb(PG) : path.join(dir, 't.db');
   const init = cli(db, ['init']);
   assert.match(init.stdout, /初始管理员：admin/, `init did not announce the initial admin:\n${init.stdout}`);
-  const env = { dir, db, files: path.join(dir, 'files'), adminPassword: parsePassword(init.stdout, 'admin password') };
+  const env = { dir, db, pg: !!PG, files: path.join(dir, 'files'), adminPassword: parsePassword(init.stdout, 'admin password') };
   if (demo) {
     const d = cli(db, ['demo']);
     env.orgPassword = parsePassword(d.stdout, 'tongxiang password');
@@ -120,6 +187,8 @@ export async function startServer(env, { threads, args: extra = [] } = {}) {
     let err = '';
     proc.stdout.on('data', (d) => { out = (out + d).slice(-200_000); });
     proc.stderr.on('data', (d) => { err = (err + d).slice(-200_000); });
+    // GONGKAI_TEST_SERVER_LOG=FILE: every server's stderr appended there too (debugging)
+    if (process.env.GONGKAI_TEST_SERVER_LOG) proc.stderr.on('data', (d) => fs.appendFileSync(process.env.GONGKAI_TEST_SERVER_LOG, d));
     const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
     let exitInfo = null;
     exited.then((e) => { exitInfo = e; });
@@ -232,8 +301,9 @@ class Server {
   }
 }
 
-/** Remove a temporary directory made by makeDb/tmpDir. */
+/** Remove a temporary directory made by makeDb/tmpDir, and makeDb's PostgreSQL database. */
 export function cleanup(env) {
+  if (env?.db && isPg(env.db)) pgDropDb(env.db);
   if (env?.dir) fs.rmSync(env.dir, { recursive: true, force: true });
 }
 

@@ -290,6 +290,20 @@ describe('第二十条 registers', () => {
     assert.equal((await clerk.get(url)).status, 404);
   });
 
+  test('the search of decisions ignores the case of Latin letters, on either database', async () => {
+    const r = await clerk.post(`${BASE}/decisions/new`, {
+      kind: 'license', decided_on: '2024-04-01', doc_no: '桐教许〔2024〕77号', title: '许可决定书 Case Test', party: 'Tongxiang ABC Ltd.',
+    });
+    assert.equal(r.status, 303, errorText(r.text));
+    for (const q of ['abc ltd', 'ABC LTD', 'case TEST', '〔2024〕77']) {
+      const page = await clerk.get(`${BASE}/decisions?year=2024&q=${encodeURIComponent(q)}`);
+      assert.equal(page.status, 200);
+      assert.match(page.text, /桐教许〔2024〕77号/, `q=${q} finds it`);
+    }
+    const none = await clerk.get(`${BASE}/decisions?year=2024&q=${encodeURIComponent('abd ltd')}`);
+    assert.doesNotMatch(none.text, /桐教许〔2024〕77号/);
+  });
+
   test('declared counts add to the year; a second declaration for the same kind and year is refused', async () => {
     const r = await clerk.post(`${BASE}/decisions/counts`, { kind: 'penalty', year: '2023', n: '17', note: '按季度汇总' });
     assert.equal(r.status, 303, errorText(r.text));

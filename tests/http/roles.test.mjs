@@ -4,10 +4,9 @@
 // may not use; a 承办人 acts only on cases assigned to them; a user holding
 // roles in two agencies has each agency's rights there only.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
-import { ORG, cleanup, cli, loginClient, makeDb, startServer } from './lib.mjs';
+import { ORG, cleanup, cli, loginClient, makeDb, sql, startServer } from './lib.mjs';
 
 const OTHER = 'roles-other';
 const PW = 'Roles-Pass-2026-abc';
@@ -65,7 +64,7 @@ before(async () => {
   clients.other = await loginClient(srv, 'ro-other', PW);
   const list = await clients.orgadmin.get(`${A}/applications?view=all`);
   appId = Number(list.text.match(/\/applications\/(\d+)"/)[1]);
-  iaId = Number(execFileSync('sqlite3', [env.db, 'SELECT MIN(id) FROM interactions'], { encoding: 'utf8' }).trim());
+  iaId = Number(sql(env.db, 'SELECT MIN(id) FROM interactions').stdout.trim());
   assert.ok(iaId > 0);
   const form = await clients.editor.get(`${A}/items/new`);
   const cat = form.text.match(/<option value="(\d+)"[^>]*>政策文件<\/option>/)[1];
