@@ -547,7 +547,8 @@ static int w_schema_version(struct db *d, int *out)
 	int rc;
 
 	*out = 0;
-	if ((rc = w_exec(d, sql_mig_table)) || (rc = w_prep(d, sql_mig_max, &st)))
+	/* a read-only connection (the source of store copy) only reads it */
+	if ((!PDB(d)->readonly && (rc = w_exec(d, sql_mig_table))) || (rc = w_prep(d, sql_mig_max, &st)))
 		return rc;
 	if ((rc = w_step(st)) < 0)
 		return rc;

@@ -370,7 +370,7 @@ static int sq_schema_version(struct sdb *db, int *out)
 	struct sstmt *st;
 	int rc;
 
-	if ((rc = sq_exec(db, sql_mig_table)) || (rc = sq_prep(db, sql_mig_max, &st)))
+	if ((!db->readonly && (rc = sq_exec(db, sql_mig_table))) || (rc = sq_prep(db, sql_mig_max, &st)))
 		return rc;
 	rc = sq_step(st);
 	if (rc < 0)
