@@ -703,6 +703,18 @@ static const char *key_text(struct ctx *c, const struct tbl *t, struct db_dyn *d
 	return buf_cstr(&b);
 }
 
+static bool value_eq(const struct db_value *x, const struct db_value *y)
+{
+	if (x->t != y->t)
+		return false;
+	switch (x->t) {
+	case DB_V_NULL: return true;
+	case DB_V_INT: return x->i == y->i;
+	case DB_V_REAL: return x->r == y->r;
+	default: return x->n == y->n && (x->n == 0 || memcmp(x->p, y->p, x->n) == 0);
+	}
+}
+
 /* Copy t's selected rows (or all of them): own rows are inserted (a clash
  * refuses the copy); referenced rows only when the target lacks them. */
 static int copy_table(struct ctx *c, struct tbl *t, long long *copied, long long *shared, long long *kept)
@@ -738,7 +750,9 @@ static int copy_table(struct ctx *c, struct tbl *t, long long *copied, long long
 		goto out;
 	if (org && t->npk) {
 		buf_init(&b, c->a, 8192);
-		buf_printf(&b, "SELECT 1 FROM \"%s\" WHERE ", t->name);
+		buf_puts(&b, "SELECT ");
+		put_cols(&b, t, NULL);
+		buf_printf(&b, " FROM \"%s\" WHERE ", t->name);
 		for (int k = 0; k < t->npk; k++)
 			buf_printf(&b, "%s\"%s\" = $%d", k ? " AND " : "", t->cols[t->pk[k]].name, k + 1);
 		if (b.err || (rc = db_dyn_prep(c->dst, buf_cstr(&b), &ex)))
@@ -752,7 +766,12 @@ static int copy_table(struct ctx *c, struct tbl *t, long long *copied, long long
 			db_dyn_col(rd, t->ncols, &v);
 			own = v.t == DB_V_INT && v.i == 1;
 		}
-		if (!own && ex) {
+		if (ex) {
+			/* already in the target: a shared row is kept as it is;
+			 * one of the agency's own only when it is the same row
+			 * (brought along earlier as another agency's reference) */
+			bool same = true;
+
 			for (int k = 0; k < t->npk; k++) {
 				db_dyn_col(rd, t->pk[k], &v);
 				db_dyn_bind(ex, k + 1, &v);
@@ -760,6 +779,19 @@ static int copy_table(struct ctx *c, struct tbl *t, long long *copied, long long
 			if ((rc = db_dyn_step(ex)) < 0)
 				break;
 			if (rc == 1) {
+				for (int j = 0; own && j < t->ncols; j++) {
+					struct db_value w;
+
+					db_dyn_col(rd, j, &v);
+					db_dyn_col(ex, j, &w);
+					same = same && value_eq(&v, &w);
+				}
+				if (!same) {
+					c->r->msg = arena_printf(c->a, "目标库的 %s 表已有主键为 %s 的不同记录，与该机构的记录冲突，"
+								       "复制已撤销（目标库未改动）", t->name, key_text(c, t, rd));
+					rc = ERR_INVALID;
+					break;
+				}
 				(*kept)++;
 				if ((rc = db_dyn_step(ex)) < 0)
 					break;
@@ -1008,7 +1040,7 @@ static int list_files(struct ctx *c)
 		struct db_dyn *d = NULL;
 		struct buf b;
 		bool has = false;
-		int rc;
+		int rc = 0;
 
 		for (int j = 0; j < t->ncols; j++)
 			has = has || strcmp(t->cols[j].name, "sha256") == 0;
@@ -1058,6 +1090,9 @@ static int src_snapshot(struct ctx *c, bool on)
 	return db_exec(c->src, on ? "BEGIN" : "COMMIT");
 }
 
+static const char sql_audit_org_count[] =
+	"SELECT COUNT(*) FROM audit_log WHERE org_id = $1 AND EXISTS (SELECT 1 FROM orgs WHERE id = $1 AND slug = $2)";
+
 static int do_copy(struct ctx *c)
 {
 	struct trig *saved = NULL;
@@ -1072,6 +1107,25 @@ static int do_copy(struct ctx *c)
 		c->r->msg = arena_printf(c->a, "目标库不是空的（%s 表已有记录）：加 --force 先清空目标库再复制", which);
 		rc = ERR_CONFLICT;
 		goto fail;
+	}
+	if (c->o->org_slug) {
+		/* copied before: its own rows would all be found identical and
+		 * kept, but its audit rows appended a second time */
+		struct db_stmt *st;
+		long long n = 0;
+
+		if ((rc = db_prep(c->dst, sql_audit_org_count, &st)))
+			goto fail;
+		db_bind_int(st, 1, c->org_id);
+		db_bind_text(st, 2, c->o->org_slug);
+		if ((rc = one_count(st, &n)))
+			goto fail;
+		if (n) {
+			c->r->msg = arena_printf(c->a, "目标库已有机构“%s”的审计记录（%lld 条）：该机构已复制过，不能再复制一次",
+						 c->o->org_slug, n);
+			rc = ERR_INVALID;
+			goto fail;
+		}
 	}
 	if ((rc = triggers_off(c, &saved, &nsaved)))
 		goto fail;
