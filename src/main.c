@@ -56,7 +56,10 @@ static const struct cmd cmds[] = {
 	  "  --search-limit N   同一地址每分钟的检索次数上限，0 为不限（默认 60）\n"
 	  "  --https            网站经 HTTPS 访问（如由反向代理提供）：发送 HSTS 头\n"
 	  "  --static DIR       同时维护静态页面目录：发布、撤回、更正后重新生成受影响的页面\n"
-	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n" DB_HELP },
+	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n"
+	  "  --trusted-proxy ADDR  反向代理（如 nginx）的 IP 地址：只有来自这个地址的请求，才以\n"
+	  "                     X-Forwarded-For 的最后一项作为访问者地址（用于频率限制、登录锁定和审计日志）\n"
+	  "  --instance NAME    在响应头 X-Gongkai-Instance 中写出本实例的名称（多台服务器时便于排查）\n" DB_HELP },
 	{ "publish-static", cli_publish_static, "生成公开页面的静态文件，或检查静态目录是否被改动",
 	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all | --item ID] [--base-url URL]\n"
 	  "      gongkai publish-static --verify DIR\n"
