@@ -102,6 +102,20 @@ EOF
 run_as "$PGBIN/pg_ctl" -D "$T/primary" -l "$T/primary.log" -w start >/dev/null
 psql "postgresql://postgres@127.0.0.1:$P1/postgres" -qc "CREATE ROLE replicator WITH REPLICATION LOGIN PASSWORD '$REPL_PW'"
 psql "postgresql://postgres@127.0.0.1:$P1/postgres" -qc "CREATE DATABASE gongkai"
+# two processes migrating an empty database at once (two servers starting
+# together after an upgrade): the second waits for the first's advisory
+# lock and finds nothing left to do
+psql "postgresql://postgres@127.0.0.1:$P1/postgres" -qc "CREATE DATABASE migrate_race"
+RACE="postgresql://postgres@127.0.0.1:$P1/migrate_race"
+"$GK" --db "$RACE" audit verify >"$T/race1.log" 2>&1 &
+r1=$!
+"$GK" --db "$RACE" audit verify >"$T/race2.log" 2>&1 &
+r2=$!
+wait $r1 || fail "the first of two concurrent migrations failed: $(cat "$T/race1.log")"
+wait $r2 || fail "the second of two concurrent migrations failed: $(cat "$T/race2.log")"
+[ "$(psql "$RACE" -Atc 'SELECT COUNT(*) = COUNT(DISTINCT version) AND COUNT(*) > 0 FROM schema_migrations')" = t ] ||
+	fail "concurrent migrations applied a migration twice"
+echo "two concurrent migrations: both succeeded, $(grep -c 'applied migration' "$T/race1.log" "$T/race2.log" | tr '\n' ' ')"
 "$GK" --db "$PRIMARY" init >/dev/null 2>"$T/gk.log"
 GONGKAI_DATA=$ROOT/data "$GK" --db "$PRIMARY" demo >/dev/null 2>>"$T/gk.log"
 echo "primary: $("$GK" --db "$PRIMARY" audit verify 2>>"$T/gk.log")"
