@@ -8,6 +8,8 @@
 // byte (CSRF tokens aside), and the same annual report from the CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -113,13 +115,31 @@ test('the annual report built from the copy is the one built from the original',
   }
 });
 
-test('one agency into a fresh SQLite file, with its attachment files', () => {
+test('one agency into a fresh SQLite file, with its attachment files', async () => {
+  // an attachment on the source (uploaded through its server)
+  const staff = await loginClient(src, 'tongxiang', env.orgPassword);
+  const form = await staff.get(`/admin/o/${ORG}/items/new`);
+  const cat = form.text.match(/<option value="(\d+)"[^>]*>政策文件<\/option>/);
+  const c = await staff.post(`/admin/o/${ORG}/items/new`, { category_id: cat[1], title: '复制附件测试', body_md: '正文。' });
+  assert.equal(c.status, 303);
+  const id = Number(c.location.match(/items\/(\d+)/)[1]);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% store copy\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+  const fd = new FormData();
+  fd.append('file', new Blob([pdf], { type: 'application/pdf' }), '附件.pdf');
+  assert.equal((await staff.postMultipart(`/admin/o/${ORG}/items/${id}/files`, fd)).status, 200);
+  const sha = crypto.createHash('sha256').update(pdf).digest('hex');
+
   const one = path.join(env.dir, 'one.db');
-  const r = cli(env.db, ['store', 'copy', '--from', env.db, '--to', one, '--org', ORG,
-    '--files-from', env.files, '--files-to', path.join(env.dir, 'files2')]);
-  assert.match(r.stdout, /^items\s+189\s+189\s/m);
+  const files2 = path.join(env.dir, 'files2');
+  const r = cli(env.db, ['store', 'copy', '--from', env.db, '--to', one, '--org', ORG, '--files-from', env.files, '--files-to', files2]);
+  assert.match(r.stdout, /^items\s+190\s+190\s/m);
+  assert.match(r.stdout, /^attachments\s+1\s+1\s/m);
   assert.match(r.stdout, /^calendar_days\s.*另复制被引用的共享记录 \d+ 条/m, 'the platform calendar came along');
-  assert.match(r.stdout, /附件：复制 \d+ 个文件/);
+  assert.match(r.stdout, /附件：复制 1 个文件/);
+  assert.ok(fs.readFileSync(path.join(files2, sha.slice(0, 2), sha)).equals(pdf), 'the attachment file, byte for byte');
+  // without --files-from/--files-to: says what to copy
+  const two = path.join(env.dir, 'two.db');
+  assert.match(cli(env.db, ['store', 'copy', '--from', env.db, '--to', two, '--org', ORG]).stdout, /引用 1 个附件文件/);
   assert.match(cli(one, ['audit', 'verify']).stdout, /审计日志完整/);
   const again = cli(env.db, ['store', 'copy', '--from', env.db, '--to', one, '--org', ORG], { allowFail: true });
   assert.equal(again.status, 1);
