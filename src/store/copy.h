@@ -14,6 +14,8 @@
  *
  * Whole copy: every table but the target's own bookkeeping
  * (schema_migrations, meta); the audit log verbatim, hash chain included.
+ * Both sides are at the binary's schema version, so a table (or column)
+ * only one side has is its engine's own derived data: noted, not copied. 
  * One agency (org_slug): the rows of every table with org_id = the agency,
  * its orgs row and the rows of tables without org_id that belong to its
  * rows (a user's TOTP enrolment), plus what those rows reference (shared
