@@ -56,7 +56,10 @@ static const struct cmd cmds[] = {
 	  "  --search-limit N   同一地址每分钟的检索次数上限，0 为不限（默认 60）\n"
 	  "  --https            网站经 HTTPS 访问（如由反向代理提供）：发送 HSTS 头\n"
 	  "  --static DIR       同时维护静态页面目录：发布、撤回、更正后重新生成受影响的页面\n"
-	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n" DB_HELP },
+	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n"
+	  "  --trusted-proxy ADDR  反向代理（如 nginx）的 IP 地址：只有来自这个地址的请求，才以\n"
+	  "                     X-Forwarded-For 的最后一项作为访问者地址（用于频率限制、登录锁定和审计日志）\n"
+	  "  --instance NAME    在响应头 X-Gongkai-Instance 中写出本实例的名称（多台服务器时便于排查）\n" DB_HELP },
 	{ "publish-static", cli_publish_static, "生成公开页面的静态文件，或检查静态目录是否被改动",
 	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all | --item ID] [--base-url URL]\n"
 	  "      gongkai publish-static --verify DIR\n"
@@ -215,6 +218,29 @@ static const struct cmd cmds[] = {
 	  "删除或插入时，报告第一条不符的记录。退出状态：0 完整，1 不符或无法读取，2 用法错误。\n"
 	  "\n"
 	  "选项：\n" DB_HELP },
+	{ "store", cli_store, "在 SQLite 与 PostgreSQL 之间复制数据库（全部或一个机构）并逐表核对",
+	  "用法：gongkai store copy --from 源库 --to 目标库 [--org SLUG] [--force]\n"
+	  "                         [--files-from 目录 --files-to 目录]\n"
+	  "      gongkai store verify --from 源库 --to 目标库 [--org SLUG]\n"
+	  "\n"
+	  "源库、目标库各为 SQLite 文件路径或 postgresql://… 连接串（两个方向均可，也可 SQLite 到 SQLite）。\n"
+	  "先把目标库升级到本程序的结构版本；源库版本须与本程序相同。表从数据库的结构中读出，\n"
+	  "按外键顺序、主键顺序逐行复制，保留原 id 和值的类型；整个复制是目标库上的一个事务，\n"
+	  "失败时目标库不变。复制后逐表比较行数和 SHA-256 校验值（打印成表），不一致时撤销复制。\n"
+	  "审计日志原样复制（复制本身不写审计记录），目标库的 gongkai audit verify 可通过。\n"
+	  "SQLite 目标库的全文检索索引在复制后重建。\n"
+	  "\n"
+	  "  --org SLUG         只复制这个机构：有 org_id 的各表中该机构的记录，以及它们引用的\n"
+	  "                     共享记录（用户、上级和平台机构、平台的工作日历）；目标库已有的\n"
+	  "                     共享记录保留不动。该机构的审计记录接在目标库的校验链之后。\n"
+	  "                     目标库中与该机构记录主键或唯一值冲突时拒绝复制。\n"
+	  "  --force            目标库不是空库时先清空（与复制在同一事务中）；不加时拒绝复制\n"
+	  "  --files-from DIR, --files-to DIR\n"
+	  "                     附件不在数据库中：把复制的记录引用的附件文件从 DIR 复制到 DIR\n"
+	  "                     （serve --files 目录）；不给时打印需要复制的目录\n"
+	  "\n"
+	  "verify 只比较两库（或两库中的该机构），不复制。\n"
+	  "退出状态：0 成功，1 校验不一致或运行错误，2 用法错误或目标库不是空库。\n" },
 	{ "restore", cli_restore, "从备份文件恢复数据库（须先停止服务）",
 	  "用法：gongkai restore FILE\n"
 	  "\n"

@@ -2,6 +2,7 @@
  * date, then hand over to http_serve() until SIGINT or SIGTERM. */
 #include "cli/cli.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -86,6 +87,8 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "https", no_argument, NULL, 'H' },
 		{ "static", required_argument, NULL, 'D' },
 		{ "static-base", required_argument, NULL, 'B' },
+		{ "trusted-proxy", required_argument, NULL, 'X' },
+		{ "instance", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
@@ -149,6 +152,12 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		case 'B':
 			so.static_base = optarg;
 			break;
+		case 'X':
+			so.trusted_proxy = optarg;
+			break;
+		case 'I':
+			so.instance = optarg;
+			break;
 		}
 	}
 	if (o != CLI_OPT_END) {
@@ -171,6 +180,30 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 	}
 	if (so.static_base && (strncmp(so.static_base, "http://", 7) != 0 && strncmp(so.static_base, "https://", 8) != 0)) {
 		rc = cli_usage_fail(c, "--static-base 应为 http://主机[:端口] 或 https://主机[:端口]");
+		goto out;
+	}
+	if (so.trusted_proxy) {
+		/* the form client_ip compares with: inet_ntop's */
+		unsigned char bin[16];
+		char *canon = arena_alloc(&a, 64);
+
+		if (!canon) {
+			rc = CLI_FAIL;
+			goto out;
+		}
+		if (inet_pton(AF_INET, so.trusted_proxy, bin) == 1)
+			inet_ntop(AF_INET, bin, canon, 64);
+		else if (inet_pton(AF_INET6, so.trusted_proxy, bin) == 1)
+			inet_ntop(AF_INET6, bin, canon, 64);
+		else {
+			rc = cli_usage_fail(c, "--trusted-proxy 应为反向代理的 IP 地址，例如 127.0.0.1");
+			goto out;
+		}
+		so.trusted_proxy = canon;
+	}
+	if (so.instance && (!*so.instance || strlen(so.instance) > 64 || strcspn(so.instance, "\r\n") != strlen(so.instance) ||
+			    !utf8_valid(so.instance, strlen(so.instance)))) {
+		rc = cli_usage_fail(c, "--instance 应为 1 到 64 字节、不含换行的名称");
 		goto out;
 	}
 	rc = CLI_FAIL;

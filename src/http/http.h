@@ -34,6 +34,8 @@ struct app {
 	const char *dummy_hash;       /* checked for unknown users: same time as a real check */
 	bool https;                   /* reached over HTTPS: responses carry HSTS */
 	const struct static_site *site; /* serve --static: pages kept as files (NULL: none) */
+	const char *trusted_proxy;    /* serve --trusted-proxy (NULL: none) */
+	const char *instance;         /* serve --instance: X-Gongkai-Instance (NULL: none) */
 	struct app_limits {           /* per client address (http/ratelimit.h) */
 		struct ratelimit *search;          /* searches with a query: portal and API */
 		struct ratelimit *apply;           /* posts of the online application form */

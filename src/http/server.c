@@ -74,6 +74,8 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
 	 * on plain HTTP would refuse the site until it gets a certificate */
 	if (r->app->https)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (r->app->instance)
+		MHD_add_response_header(resp, "X-Gongkai-Instance", r->app->instance);
 	if (r->retry_after > 0) {
 		char ra[24];
 
@@ -1070,9 +1072,31 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(out - s);
 }
 
+void http_forwarded_ip(const char *xff, char *ip, size_t n)
+{
+	const char *last = strrchr(xff, ',');
+	char tmp[64];
+	unsigned char bin[16];
+	size_t len;
+
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	len = strcspn(last, " \t");
+	if (len == 0 || len >= sizeof(tmp) || last[len + strspn(last + len, " \t")] != '\0')
+		return;
+	memcpy(tmp, last, len);
+	tmp[len] = '\0';
+	if (inet_pton(AF_INET, tmp, bin) == 1)
+		inet_ntop(AF_INET, bin, ip, (socklen_t)n);
+	else if (inet_pton(AF_INET6, tmp, bin) == 1)
+		inet_ntop(AF_INET6, bin, ip, (socklen_t)n);
+}
+
 static void client_ip(struct req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *xff;
 
 	r->ip[0] = '\0';
 	if (!ci || !ci->client_addr)
@@ -1081,6 +1105,9 @@ static void client_ip(struct req *r)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->ip, sizeof(r->ip));
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, r->ip, sizeof(r->ip));
+	if (r->app->trusted_proxy && strcmp(r->ip, r->app->trusted_proxy) == 0 &&
+	    (xff = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For")))
+		http_forwarded_ip(xff, r->ip, sizeof(r->ip));
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -1362,6 +1389,8 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 	app->files_dir = o->files_dir;
 	app->max_upload = o->max_upload > 0 ? o->max_upload : 50LL * 1024 * 1024;
 	app->https = o->https;
+	app->trusted_proxy = o->trusted_proxy;
+	app->instance = o->instance;
 	if (o->static_dir) {
 		struct static_site *site = arena_zalloc(&app->arena, sizeof(*site));
 

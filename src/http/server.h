@@ -4,6 +4,7 @@
 #define GK_HTTP_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Defaults of the limits below (`gongkai serve --help` names them too). */
 #define HTTP_TIMEOUT_DEFAULT 30           /* seconds */
@@ -23,9 +24,22 @@ struct serve_opts {
 	const char *static_dir; /* keep the static pages there after publication (NULL: none) */
 	const char *static_base;/* "http://host" of the static pages' feeds and sitemap */
 	bool no_listen;         /* no socket, no threads: the caller hands in connections (fuzzing) */
+	/* the reverse proxy's address (as inet_ntop writes it): from it, and
+	 * only from it, the client's address is the last one of
+	 * X-Forwarded-For (NULL: the header is never believed) */
+	const char *trusted_proxy;
+	const char *instance;   /* sent as X-Gongkai-Instance (NULL: no header) */
 };
 
 struct http_server;
+
+/* The client's address behind a trusted reverse proxy (serve
+ * --trusted-proxy): the last entry of the X-Forwarded-For value xff, which
+ * the proxy appended (nginx's $proxy_add_x_forwarded_for); entries before
+ * it are the client's own say and never believed. Written to ip (n bytes)
+ * in inet_ntop's form when it is an IPv4 or IPv6 address; otherwise ip is
+ * left as it was (the proxy's address). */
+void http_forwarded_ip(const char *xff, char *ip, size_t n);
 
 /* The HTTP library and its version (static). */
 const char *http_library_version(void);

@@ -94,6 +94,17 @@ int db_integrity_check(struct db *db, const char **msg, struct arena *a)
 	return db->ops->integrity_check(db, msg, a);
 }
 
+int db_dyn_prep(struct db *db, const char *sql, struct db_dyn **out) { return db->ops->dyn_prep(db, sql, out); }
+void db_dyn_bind(struct db_dyn *d, int idx, const struct db_value *v) { d->db->ops->dyn_bind(d, idx, v); }
+int db_dyn_step(struct db_dyn *d) { return d->db->ops->dyn_step(d); }
+int db_dyn_ncols(struct db_dyn *d) { return d->db->ops->dyn_ncols(d); }
+void db_dyn_col(struct db_dyn *d, int col, struct db_value *out) { d->db->ops->dyn_col(d, col, out); }
+void db_dyn_free(struct db_dyn *d)
+{
+	if (d)
+		d->db->ops->dyn_free(d);
+}
+
 /* ---- pool ---- */
 
 struct db_pool {

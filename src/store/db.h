@@ -117,6 +117,35 @@ int db_backup(struct db *db, const char *path);
  * words, the first few problems; arena memory). Read-only connections work. */
 int db_integrity_check(struct db *db, const char **msg, struct arena *a);
 
+/* ---- dynamic statements ----
+ * For the one tool that works from the schema rather than from the
+ * product's records (store copy, src/store/copy.c): SQL built at run time
+ * from table and column names the engine's catalog gave (never from input),
+ * not cached, any number of parameters $1..$N, and values with their types
+ * both ways (integers, reals, text, blobs, NULL). Everything else uses
+ * db_prep. */
+enum db_vtype { DB_V_NULL, DB_V_INT, DB_V_REAL, DB_V_TEXT, DB_V_BLOB };
+struct db_value {
+	enum db_vtype t;
+	long long i;        /* DB_V_INT */
+	double r;           /* DB_V_REAL */
+	const void *p;      /* DB_V_TEXT (UTF-8, not NUL-terminated) and DB_V_BLOB */
+	size_t n;
+};
+struct db_dyn;
+/* Prepare sql on db; *out is the caller's to free with db_dyn_free. */
+int db_dyn_prep(struct db *db, const char *sql, struct db_dyn **out);
+/* Bind $idx (the value is copied). Errors are sticky, reported by the next step. */
+void db_dyn_bind(struct db_dyn *d, int idx, const struct db_value *v);
+/* 1 when a row is ready, 0 when done (then the statement may be bound and
+ * run again), or a negative enum err (logged). Rows are read one at a
+ * time (PostgreSQL: single-row mode), so a big table is not held in memory. */
+int db_dyn_step(struct db_dyn *d);
+int db_dyn_ncols(struct db_dyn *d);
+/* The value of column col of the current row; pointers valid until the next step. */
+void db_dyn_col(struct db_dyn *d, int col, struct db_value *out);
+void db_dyn_free(struct db_dyn *d);
+
 /* A fixed set of connections shared by threads. */
 int db_pool_open(const char *target, const struct db_opts *o, int n, struct db_pool **out);
 void db_pool_close(struct db_pool *p);

@@ -35,6 +35,12 @@ struct db_ops {
 	const char *(*engine_version)(struct db *db);
 	int (*backup)(struct db *db, const char *path);
 	int (*integrity_check)(struct db *db, const char **msg, struct arena *a);
+	int (*dyn_prep)(struct db *db, const char *sql, struct db_dyn **out);
+	void (*dyn_bind)(struct db_dyn *d, int idx, const struct db_value *v);
+	int (*dyn_step)(struct db_dyn *d);
+	int (*dyn_ncols)(struct db_dyn *d);
+	void (*dyn_col)(struct db_dyn *d, int col, struct db_value *out);
+	void (*dyn_free)(struct db_dyn *d);
 };
 
 struct db {
@@ -43,6 +49,10 @@ struct db {
 };
 
 struct db_stmt {
+	struct db *db;
+};
+
+struct db_dyn {
 	struct db *db;
 };
 

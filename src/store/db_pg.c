@@ -568,7 +568,8 @@ static int w_schema_version(struct db *d, int *out)
 	int rc;
 
 	*out = 0;
-	if ((rc = w_exec(d, sql_mig_table)) || (rc = w_prep(d, sql_mig_max, &st)))
+	/* a read-only connection (the source of store copy) only reads it */
+	if ((!PDB(d)->readonly && (rc = w_exec(d, sql_mig_table))) || (rc = w_prep(d, sql_mig_max, &st)))
 		return rc;
 	if ((rc = w_step(st)) < 0)
 		return rc;
@@ -809,6 +810,248 @@ static bool w_unavailable(struct db *d)
 	return conn_lost(PDB(d));
 }
 
+/* ---- dynamic statements (db.h) ----
+ * Sent with PQsendQueryParams and read in single-row mode, so a table is
+ * streamed row by row. Values travel as text, except blobs: bytea, sent in
+ * binary and read back from the hex text form. */
+
+struct pdyn {
+	struct db_dyn base;       /* first: the interface's view */
+	struct pdb *db;
+	char *sql;
+	int nparams;              /* highest $N */
+	char **val;               /* [nparams]: bound values (malloc), NULL for NULL */
+	int *len, *fmt;
+	Oid *types;
+	int err;                  /* sticky bind error */
+	bool running;             /* sent, results not all read */
+	PGresult *res;            /* the current row's */
+	unsigned char *blob;      /* the last unescaped bytea (PQfreemem) */
+	char num[32];
+};
+
+static int w_dyn_prep(struct db *d, const char *sql, struct db_dyn **out)
+{
+	struct pdb *db = PDB(d);
+	struct pdyn *x;
+	char q = 0;
+
+	*out = NULL;
+	if (conn_lost(db))
+		return ERR_UNAVAILABLE;
+	if (!(x = calloc(1, sizeof(*x))) || !(x->sql = strdup(sql))) {
+		free(x);
+		return ERR_NOMEM;
+	}
+	for (const char *p = sql; *p; p++) {
+		if (q) {
+			if (*p == q)
+				q = 0;
+		} else if (*p == '\'' || *p == '"') {
+			q = *p;
+		} else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+			int k = 0;
+
+			for (p++; *p >= '0' && *p <= '9' && k < 100000; p++)
+				k = k * 10 + (*p - '0');
+			p--;
+			if (k > x->nparams)
+				x->nparams = k;
+		}
+	}
+	if (x->nparams) {
+		size_t n = (size_t)x->nparams;
+
+		x->val = calloc(n, sizeof(*x->val));
+		x->len = calloc(n, sizeof(*x->len));
+		x->fmt = calloc(n, sizeof(*x->fmt));
+		x->types = calloc(n, sizeof(*x->types));
+		if (!x->val || !x->len || !x->fmt || !x->types) {
+			x->err = ERR_NOMEM;
+		}
+	}
+	x->base.db = d;
+	x->db = db;
+	*out = &x->base;
+	return 0;
+}
+
+static void w_dyn_bind(struct db_dyn *d, int idx, const struct db_value *v)
+{
+	struct pdyn *x = (struct pdyn *)d;
+	const char *src = NULL;
+	size_t n = 0;
+	int i = idx - 1;
+
+	if (x->err)
+		return;
+	if (idx < 1 || idx > x->nparams) {
+		x->err = err_log(ERR_INTERNAL, "db: no parameter $%d in [%s]", idx, x->sql);
+		return;
+	}
+	free(x->val[i]);
+	x->val[i] = NULL;
+	x->len[i] = 0;
+	x->fmt[i] = 0;
+	x->types[i] = 0;
+	switch (v->t) {
+	case DB_V_NULL:
+		return;
+	case DB_V_INT:
+		snprintf(x->num, sizeof(x->num), "%lld", v->i);
+		src = x->num;
+		n = strlen(x->num);
+		break;
+	case DB_V_REAL:
+		snprintf(x->num, sizeof(x->num), "%.17g", v->r);
+		src = x->num;
+		n = strlen(x->num);
+		break;
+	case DB_V_TEXT:
+		src = v->p ? v->p : "";
+		n = v->n;
+		if (memchr(src, '\0', n)) {
+			x->err = err_log(ERR_INVALID, "db: a text value with a NUL byte cannot go to PostgreSQL");
+			return;
+		}
+		break;
+	case DB_V_BLOB:
+		src = v->p ? v->p : "";
+		n = v->n;
+		x->fmt[i] = 1;      /* binary */
+		x->types[i] = 17;   /* BYTEAOID */
+		break;
+	}
+	if (!(x->val[i] = malloc(n + 1))) {
+		x->err = ERR_NOMEM;
+		return;
+	}
+	memcpy(x->val[i], src, n);
+	x->val[i][n] = '\0';
+	x->len[i] = (int)n;
+}
+
+/* Read what is left of the current statement's results. */
+static void dyn_drain(struct pdyn *x)
+{
+	PGresult *r;
+
+	PQclear(x->res);
+	x->res = NULL;
+	if (x->running)
+		while ((r = PQgetResult(x->db->c)))
+			PQclear(r);
+	x->running = false;
+}
+
+static int w_dyn_step(struct db_dyn *d)
+{
+	struct pdyn *x = (struct pdyn *)d;
+	PGresult *r;
+	int rc;
+
+	PQclear(x->res);
+	x->res = NULL;
+	if (x->err) {
+		rc = x->err;
+		x->err = 0;
+		dyn_drain(x);
+		return rc;
+	}
+	if (!x->running) {
+		if (!PQsendQueryParams(x->db->c, x->sql, x->nparams, x->types, (const char *const *)x->val, x->len,
+				       x->fmt, 0))
+			return res_err(x->db, NULL, x->sql);
+		PQsetSingleRowMode(x->db->c);
+		x->running = true;
+	}
+	r = PQgetResult(x->db->c);
+	switch (PQresultStatus(r)) {
+	case PGRES_SINGLE_TUPLE:
+		x->res = r;
+		return 1;
+	case PGRES_TUPLES_OK:
+	case PGRES_COMMAND_OK: {
+		const char *cmd = PQcmdTuples(r);
+
+		if (cmd && *cmd)
+			x->db->changes = strtoll(cmd, NULL, 10);
+		PQclear(r);
+		dyn_drain(x);
+		return 0;
+	}
+	default:
+		rc = res_err(x->db, r, x->sql);
+		PQclear(r);
+		dyn_drain(x);
+		return rc;
+	}
+}
+
+static int w_dyn_ncols(struct db_dyn *d)
+{
+	struct pdyn *x = (struct pdyn *)d;
+
+	return x->res ? PQnfields(x->res) : 0;
+}
+
+static void w_dyn_col(struct db_dyn *d, int col, struct db_value *out)
+{
+	struct pdyn *x = (struct pdyn *)d;
+	const char *v;
+
+	memset(out, 0, sizeof(*out));
+	if (!x->res || col < 0 || col >= PQnfields(x->res) || PQgetisnull(x->res, 0, col))
+		return;
+	v = PQgetvalue(x->res, 0, col);
+	switch (PQftype(x->res, col)) {
+	case 20: case 21: case 23:   /* int8, int2, int4 */
+		out->t = DB_V_INT;
+		out->i = strtoll(v, NULL, 10);
+		break;
+	case 16:                     /* bool */
+		out->t = DB_V_INT;
+		out->i = v[0] == 't';
+		break;
+	case 700: case 701: case 1700:  /* float4, float8, numeric */
+		out->t = DB_V_REAL;
+		out->r = strtod(v, NULL);
+		break;
+	case 17: {                   /* bytea, in its hex text form */
+		size_t n = 0;
+
+		if (x->blob)
+			PQfreemem(x->blob);
+		x->blob = PQunescapeBytea((const unsigned char *)v, &n);
+		out->t = DB_V_BLOB;
+		out->p = x->blob ? (const void *)x->blob : "";
+		out->n = x->blob ? n : 0;
+		break;
+	}
+	default:
+		out->t = DB_V_TEXT;
+		out->p = v;
+		out->n = (size_t)PQgetlength(x->res, 0, col);
+	}
+}
+
+static void w_dyn_free(struct db_dyn *d)
+{
+	struct pdyn *x = (struct pdyn *)d;
+
+	dyn_drain(x);
+	if (x->blob)
+		PQfreemem(x->blob);
+	for (int i = 0; i < x->nparams && x->val; i++)
+		free(x->val[i]);
+	free(x->val);
+	free(x->len);
+	free(x->fmt);
+	free(x->types);
+	free(x->sql);
+	free(x);
+}
+
 static const struct db_ops pg_ops = {
 	.name = "postgresql",
 	.close = w_close,
@@ -837,6 +1080,12 @@ static const struct db_ops pg_ops = {
 	.engine_version = w_engine,
 	.backup = w_backup,
 	.integrity_check = w_integrity_check,
+	.dyn_prep = w_dyn_prep,
+	.dyn_bind = w_dyn_bind,
+	.dyn_step = w_dyn_step,
+	.dyn_ncols = w_dyn_ncols,
+	.dyn_col = w_dyn_col,
+	.dyn_free = w_dyn_free,
 };
 
 int db_pg_open(const char *conninfo, const struct db_opts *o, struct db **out)

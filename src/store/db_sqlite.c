@@ -371,7 +371,7 @@ static int sq_schema_version(struct sdb *db, int *out)
 	struct sstmt *st;
 	int rc;
 
-	if ((rc = sq_exec(db, sql_mig_table)) || (rc = sq_prep(db, sql_mig_max, &st)))
+	if ((!db->readonly && (rc = sq_exec(db, sql_mig_table))) || (rc = sq_prep(db, sql_mig_max, &st)))
 		return rc;
 	rc = sq_step(st);
 	if (rc < 0)
@@ -956,6 +956,120 @@ static int audit_install(struct sdb *db)
 	return rc;
 }
 
+/* ---- dynamic statements (db.h) ---- */
+
+struct sdyn {
+	struct db_dyn base;       /* first: the interface's view */
+	struct sdb *db;
+	sqlite3_stmt *st;
+	int err;                  /* sticky bind error */
+};
+
+static int w_dyn_prep(struct db *d, const char *sql, struct db_dyn **out)
+{
+	struct sdb *db = (struct sdb *)d;
+	struct sdyn *x = calloc(1, sizeof(*x));
+
+	*out = NULL;
+	if (!x)
+		return ERR_NOMEM;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &x->st, NULL) != SQLITE_OK) {
+		free(x);
+		return sql_err(db, sql);
+	}
+	x->base.db = d;
+	x->db = db;
+	*out = &x->base;
+	return 0;
+}
+
+static void w_dyn_bind(struct db_dyn *d, int idx, const struct db_value *v)
+{
+	struct sdyn *x = (struct sdyn *)d;
+	char name[16];
+	int i, rc = SQLITE_OK;
+
+	snprintf(name, sizeof(name), "$%d", idx);
+	if (!(i = sqlite3_bind_parameter_index(x->st, name))) {
+		x->err = err_log(ERR_INTERNAL, "db: no parameter %s in [%s]", name, sqlite3_sql(x->st));
+		return;
+	}
+	switch (v->t) {
+	case DB_V_NULL: rc = sqlite3_bind_null(x->st, i); break;
+	case DB_V_INT: rc = sqlite3_bind_int64(x->st, i, v->i); break;
+	case DB_V_REAL: rc = sqlite3_bind_double(x->st, i, v->r); break;
+	case DB_V_TEXT: rc = sqlite3_bind_text64(x->st, i, v->p ? v->p : "", v->n, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+	case DB_V_BLOB: rc = sqlite3_bind_blob64(x->st, i, v->p ? v->p : "", v->n, SQLITE_TRANSIENT); break;
+	}
+	if (rc != SQLITE_OK)
+		x->err = ERR_DB;
+}
+
+static int w_dyn_step(struct db_dyn *d)
+{
+	struct sdyn *x = (struct sdyn *)d;
+	int rc;
+
+	if (x->err) {
+		rc = x->err;
+		x->err = 0;
+		sqlite3_reset(x->st);
+		return rc;
+	}
+	rc = sqlite3_step(x->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(x->st);
+		return 0;
+	}
+	rc = sql_err(x->db, sqlite3_sql(x->st));
+	sqlite3_reset(x->st);
+	return rc;
+}
+
+static int w_dyn_ncols(struct db_dyn *d)
+{
+	return sqlite3_column_count(((struct sdyn *)d)->st);
+}
+
+static void w_dyn_col(struct db_dyn *d, int col, struct db_value *out)
+{
+	sqlite3_stmt *st = ((struct sdyn *)d)->st;
+
+	memset(out, 0, sizeof(*out));
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_INTEGER:
+		out->t = DB_V_INT;
+		out->i = sqlite3_column_int64(st, col);
+		break;
+	case SQLITE_FLOAT:
+		out->t = DB_V_REAL;
+		out->r = sqlite3_column_double(st, col);
+		break;
+	case SQLITE_TEXT:
+		out->t = DB_V_TEXT;
+		out->p = sqlite3_column_text(st, col);
+		out->n = (size_t)sqlite3_column_bytes(st, col);
+		break;
+	case SQLITE_BLOB:
+		out->t = DB_V_BLOB;
+		out->p = sqlite3_column_blob(st, col);
+		out->n = (size_t)sqlite3_column_bytes(st, col);
+		break;
+	default:
+		out->t = DB_V_NULL;
+	}
+}
+
+static void w_dyn_free(struct db_dyn *d)
+{
+	struct sdyn *x = (struct sdyn *)d;
+
+	sqlite3_finalize(x->st);
+	free(x);
+}
+
 /* ---- the interface's table ---- */
 
 #define SDB(d) ((struct sdb *)(d))
@@ -1020,6 +1134,12 @@ static const struct db_ops sqlite_ops = {
 	.engine_version = sq_engine_version,
 	.backup = w_backup,
 	.integrity_check = w_integrity_check,
+	.dyn_prep = w_dyn_prep,
+	.dyn_bind = w_dyn_bind,
+	.dyn_step = w_dyn_step,
+	.dyn_ncols = w_dyn_ncols,
+	.dyn_col = w_dyn_col,
+	.dyn_free = w_dyn_free,
 };
 
 int db_sqlite_open(const char *path, const struct db_opts *o, struct db **out)
