@@ -86,6 +86,11 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "https", no_argument, NULL, 'H' },
 		{ "static", required_argument, NULL, 'D' },
 		{ "static-base", required_argument, NULL, 'B' },
+		{ "public-url", required_argument, NULL, 'U' },
+		{ "delivery-workers", required_argument, NULL, 'W' },
+		{ "delivery-backoff-ms", required_argument, NULL, 'K' },
+		{ "delivery-timeout-ms", required_argument, NULL, 'O' },
+		{ "delivery-max-attempts", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
@@ -149,6 +154,37 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		case 'B':
 			so.static_base = optarg;
 			break;
+		case 'U':
+			so.public_url = optarg;
+			break;
+		case 'W':
+			if (num_parse(optarg, strlen(optarg), 0, 16, &v)) {
+				rc = cli_usage_fail(c, "--delivery-workers 应为 0 到 16 之间的整数（0 为不推送）");
+				goto out;
+			}
+			so.delivery_workers = v ? (int)v : -1;
+			break;
+		case 'K':
+			if (num_parse(optarg, strlen(optarg), 1, 86400000, &v)) {
+				rc = cli_usage_fail(c, "--delivery-backoff-ms 应为 1 到 86400000 之间的整数（毫秒）");
+				goto out;
+			}
+			so.delivery_backoff_ms = v;
+			break;
+		case 'O':
+			if (num_parse(optarg, strlen(optarg), 100, 600000, &v)) {
+				rc = cli_usage_fail(c, "--delivery-timeout-ms 应为 100 到 600000 之间的整数（毫秒）");
+				goto out;
+			}
+			so.delivery_timeout_ms = (long)v;
+			break;
+		case 'A':
+			if (num_parse(optarg, strlen(optarg), 1, 100, &v)) {
+				rc = cli_usage_fail(c, "--delivery-max-attempts 应为 1 到 100 之间的整数");
+				goto out;
+			}
+			so.delivery_max_attempts = (int)v;
+			break;
 		}
 	}
 	if (o != CLI_OPT_END) {
@@ -171,6 +207,10 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 	}
 	if (so.static_base && (strncmp(so.static_base, "http://", 7) != 0 && strncmp(so.static_base, "https://", 8) != 0)) {
 		rc = cli_usage_fail(c, "--static-base 应为 http://主机[:端口] 或 https://主机[:端口]");
+		goto out;
+	}
+	if (so.public_url && (strncmp(so.public_url, "http://", 7) != 0 && strncmp(so.public_url, "https://", 8) != 0)) {
+		rc = cli_usage_fail(c, "--public-url 应为 http://主机[:端口] 或 https://主机[:端口]");
 		goto out;
 	}
 	rc = CLI_FAIL;

@@ -34,6 +34,7 @@ struct app {
 	const char *dummy_hash;       /* checked for unknown users: same time as a real check */
 	bool https;                   /* reached over HTTPS: responses carry HSTS */
 	const struct static_site *site; /* serve --static: pages kept as files (NULL: none) */
+	struct outbox *outbox;        /* the delivery workers (NULL: none); outbox_wake after publishing */
 	struct app_limits {           /* per client address (http/ratelimit.h) */
 		struct ratelimit *search;          /* searches with a query: portal and API */
 		struct ratelimit *apply;           /* posts of the online application form */

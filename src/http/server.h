@@ -23,6 +23,12 @@ struct serve_opts {
 	const char *static_dir; /* keep the static pages there after publication (NULL: none) */
 	const char *static_base;/* "http://host" of the static pages' feeds and sitemap */
 	bool no_listen;         /* no socket, no threads: the caller hands in connections (fuzzing) */
+	/* the delivery outbox (domain/channels/outbox.h); 0: its defaults */
+	int delivery_workers;   /* worker threads (<0: none) */
+	long long delivery_backoff_ms; /* the first retry's delay */
+	long delivery_timeout_ms;      /* one request to a channel */
+	int delivery_max_attempts;
+	const char *public_url; /* "https://host" for absolute links in deliveries (NULL: static_base or listen) */
 };
 
 struct http_server;
