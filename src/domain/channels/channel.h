@@ -85,6 +85,9 @@ struct chan_event {
 	const char *body_html;  /* the body as HTML: links and images absolute, no scripts */
 	const struct chan_attachment *att;
 	size_t natt;
+	/* the remote id of the item's last delivered publication on this
+	 * channel ("" none): what a withdrawal removes */
+	const char *prior_remote_id;
 };
 
 struct chan_config {

@@ -245,7 +245,7 @@ static int build_event(struct runner *r, struct arena *a, const struct delivery 
 	}
 	ev->att = natt ? ca : NULL;
 	ev->natt = natt;
-	return 0;
+	return store_delivery_last_remote(r->db, a, d->org_id, d->channel_id, d->item_id, &ev->prior_remote_id);
 }
 
 /* Cut a message to MSG_MAX characters on a UTF-8 boundary. */

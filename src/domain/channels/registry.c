@@ -10,7 +10,7 @@
 
 const struct chan_driver *const chan_drivers[] = {
 	&chan_platform_push,
-	/* &chan_wechat, (next commit) */
+	&chan_wechat,
 };
 const size_t chan_drivers_count = sizeof(chan_drivers) / sizeof(chan_drivers[0]);
 
