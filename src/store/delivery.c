@@ -310,6 +310,20 @@ int store_delivery_enqueue_one(struct db *db, long long org_id, long long channe
 	return returning_id(st, id);
 }
 
+static const char sql_latest_item[] =
+	"SELECT id FROM items WHERE org_id = $1 AND status = 'published' ORDER BY published_on DESC, id DESC LIMIT 1";
+
+int store_delivery_latest_item(struct db *db, long long org_id, long long *item_id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prep(db, sql_latest_item, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	return returning_id(st, item_id);
+}
+
 #define DLV_COLS                                                                                           \
 	"d.id, d.org_id, d.channel_id, d.item_id, d.item_version, d.event, d.state, d.attempts, "           \
 	"d.next_attempt_at, COALESCE(d.lease_until, ''), COALESCE(d.lease_owner, ''), d.last_error, "        \

@@ -88,6 +88,10 @@ int store_delivery_enqueue(struct db *db, long long org_id, long long item_id, c
 int store_delivery_enqueue_one(struct db *db, long long org_id, long long channel_id, long long item_id,
 			       const char *event, const char *now, long long *id);
 
+/* The org's latest published item (by publication date, then id);
+ * ERR_NOT_FOUND when none. */
+int store_delivery_latest_item(struct db *db, long long org_id, long long *item_id);
+
 /* Take the most overdue delivery (of org_id, 0 any) that is pending and due
  * at now, or sending with an expired lease: state sending, attempts + 1,
  * lease to owner until lease_until. ERR_NOT_FOUND when none is due. Run it
