@@ -364,6 +364,8 @@ struct tv *page_ctx(struct req *r, const char *title)
 			tv_set_bool(o, "can_edit", req_can(r, PERM_EDIT));
 			tv_set_bool(o, "can_admin", req_can(r, PERM_ADMIN));
 			tv_set_bool(o, "can_audit", req_can(r, PERM_AUDIT));
+			/* the deliveries page (h_deliveries.c) */
+			tv_set_bool(o, "can_deliveries", req_can(r, PERM_PUBLISH) || req_can(r, PERM_ADMIN));
 		}
 	}
 	if (r->staff) {

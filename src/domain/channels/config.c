@@ -187,3 +187,12 @@ int dchan_test_send(struct db *db, struct arena *a, long long org_id, long long 
 	}
 	return db_commit(db);
 }
+
+const char *dchan_config_str(struct arena *a, const char *config, const char *key)
+{
+	json_t *j = json_loads(config ? config : "{}", 0, NULL), *v = j ? json_object_get(j, key) : NULL;
+	const char *out = json_is_string(v) ? arena_strdup(a, json_string_value(v)) : "";
+
+	json_decref(j);
+	return out ? out : "";
+}

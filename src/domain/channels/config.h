@@ -47,4 +47,7 @@ const char *dchan_fingerprint(struct arena *a, const char *secret);
 int dchan_test_send(struct db *db, struct arena *a, long long org_id, long long channel_id, long long *delivery_id,
 		    const char **msg);
 
+/* The string setting key of a channel's config JSON ("" when absent; arena). */
+const char *dchan_config_str(struct arena *a, const char *config, const char *key);
+
 #endif
