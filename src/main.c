@@ -61,7 +61,9 @@ static const struct cmd cmds[] = {
 	  "  --delivery-workers N     推送线程数，0-16，0 为不在本进程推送（默认 2）\n"
 	  "  --delivery-backoff-ms N  推送失败后第一次重试的间隔（毫秒，默认 60000，之后逐次加倍，最长 360 倍）\n"
 	  "  --delivery-timeout-ms N  每次请求渠道的超时（毫秒，默认 30000）\n"
-	  "  --delivery-max-attempts N  连续失败多少次后转为“失败”等待人工处理（默认 10）\n" DB_HELP },
+	  "  --delivery-max-attempts N  连续失败多少次后转为“失败”等待人工处理（默认 10）\n"
+	  "  --delivery-lease-ms N    一次发送的租约（毫秒，默认 5 倍超时加 10 秒）：进程中途退出后，\n"
+	  "                           租约到期后该推送由其他进程或重启后的进程重发\n" DB_HELP },
 	{ "deliver", cli_deliver, "推送待发送的信息到各渠道（不启动网站时用，如定时任务）",
 	  "用法：gongkai deliver [--org SLUG] [--once] [--public-url URL] [--files DIR]\n"
 	  "\n"

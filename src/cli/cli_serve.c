@@ -91,6 +91,7 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "delivery-backoff-ms", required_argument, NULL, 'K' },
 		{ "delivery-timeout-ms", required_argument, NULL, 'O' },
 		{ "delivery-max-attempts", required_argument, NULL, 'A' },
+		{ "delivery-lease-ms", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
@@ -177,6 +178,13 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 				goto out;
 			}
 			so.delivery_timeout_ms = (long)v;
+			break;
+		case 'L':
+			if (num_parse(optarg, strlen(optarg), 500, 3600000, &v)) {
+				rc = cli_usage_fail(c, "--delivery-lease-ms 应为 500 到 3600000 之间的整数（毫秒）");
+				goto out;
+			}
+			so.delivery_lease_ms = v;
 			break;
 		case 'A':
 			if (num_parse(optarg, strlen(optarg), 1, 100, &v)) {

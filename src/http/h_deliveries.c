@@ -433,7 +433,7 @@ static void read_form(struct req *r, struct dchan_form *f)
 	f->stat_channel_id = param_int(r, "stat_channel", 0);
 	f->cats = cats;
 	for (int i = 0; cats && i < CATS_FORM; i++) {
-		char name[8];
+		char name[16];
 		long long v;
 
 		snprintf(name, sizeof(name), "cat%d", i);

@@ -1350,6 +1350,7 @@ static int start_outbox(struct app *app, const struct serve_opts *o)
 		.base_url = base ? base : arena_printf(&app->arena, "http://%s", o->listen ? o->listen : "127.0.0.1:8080"),
 		.backoff_ms = o->delivery_backoff_ms,
 		.max_attempts = o->delivery_max_attempts,
+		.lease_ms = o->delivery_lease_ms,
 		.workers = o->delivery_workers,
 		.net = { .timeout_ms = o->delivery_timeout_ms,
 			 .connect_timeout_ms = o->delivery_timeout_ms > 0 && o->delivery_timeout_ms < 10000

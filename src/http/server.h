@@ -28,6 +28,7 @@ struct serve_opts {
 	long long delivery_backoff_ms; /* the first retry's delay */
 	long delivery_timeout_ms;      /* one request to a channel */
 	int delivery_max_attempts;
+	long long delivery_lease_ms;   /* how long a send may take before another worker may take it over */
 	const char *public_url; /* "https://host" for absolute links in deliveries (NULL: static_base or listen) */
 };
 
