@@ -151,6 +151,13 @@ int dchan_save(struct db *db, struct arena *a, long long org_id, long long *id, 
 	if (f->secret && *f->secret &&
 	    (rc = store_dchannel_set_secret(db, org_id, c.id, f->secret, dchan_fingerprint(a, f->secret), now)))
 		goto out;
+	/* the figure this month follows the mapping at once (later ones at each delivery) */
+	if (f->stat_channel_id) {
+		int y, m;
+
+		outbox_month_cn(&y, &m);
+		rc = store_delivery_recount_figure(db, org_id, c.id, y, m, now);
+	}
 out:
 	free(cfgs);
 	json_decref(cfg);

@@ -84,6 +84,16 @@ void outbox_time(long long delta_ms, char out[32])
 		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, (int)(ms % 1000));
 }
 
+void outbox_month_cn(int *year, int *month)
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	*year = tm.tm_year + 1900;
+	*month = tm.tm_mon + 1;
+}
+
 static long long mono_ms(void)
 {
 	struct timespec ts;
@@ -311,13 +321,10 @@ static int record(struct runner *r, struct arena *a, const struct delivery *d, c
 									.message = msg,
 									.duration_ms = ms });
 	if (!rc && res == CHAN_DELIVERED && strcmp(d->event, "withdraw") != 0) {
-		/* the month of the delivery in China time */
-		long long t = (long long)time(NULL) + 8 * 3600;
-		struct tm tm;
-		time_t tt = (time_t)t;
+		int y, m;
 
-		gmtime_r(&tt, &tm);
-		rc = store_delivery_recount_figure(r->db, d->org_id, d->channel_id, tm.tm_year + 1900, tm.tm_mon + 1, now);
+		outbox_month_cn(&y, &m);
+		rc = store_delivery_recount_figure(r->db, d->org_id, d->channel_id, y, m, now);
 	}
 	if (rc) {
 		db_rollback(r->db);

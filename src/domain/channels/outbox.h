@@ -53,6 +53,8 @@ int outbox_enqueue(struct db *db, long long org_id, long long item_id, const cha
  * delays still grow). */
 long long outbox_backoff_ms(long long backoff_ms, int attempts, unsigned rnd);
 
+/* The year and month now in China (UTC+8): the month a delivery counts in. */
+void outbox_month_cn(int *year, int *month);
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" of now + delta_ms into out[32]. */
 void outbox_time(long long delta_ms, char out[32]);
 
