@@ -687,47 +687,65 @@ int store_delivery_last_remote(struct db *db, struct arena *a, long long org_id,
 /* ---- channel figures ---- */
 
 /* $5, $6: the month's bounds in UTC (the month is China's) */
-static const char sql_recount[] =
+static const char sql_recount_n[] =
+	"SELECT c.stat_channel_id, c.stat_metric, (SELECT COUNT(*) FROM deliveries d JOIN delivery_channels c2 "
+	"ON c2.id = d.channel_id WHERE d.org_id = c.org_id AND c2.stat_channel_id = c.stat_channel_id "
+	"AND c2.stat_metric = c.stat_metric AND d.state = 'done' AND d.event IN ('publish', 'correct') "
+	"AND d.delivered_at >= $3 AND d.delivered_at < $4) FROM delivery_channels c "
+	"WHERE c.org_id = $1 AND c.id = $2 AND c.stat_channel_id IS NOT NULL AND c.stat_metric <> ''";
+/* a month with deliveries gets its figure; one without only corrects a figure already there */
+static const char sql_recount_put[] =
 	"INSERT INTO channel_figures (org_id, channel_id, year, month, metric, value, label, updated_by, updated_at) "
-	"SELECT c.org_id, c.stat_channel_id, $3, $4, c.stat_metric, "
-	"(SELECT COUNT(*) FROM deliveries d JOIN delivery_channels c2 ON c2.id = d.channel_id "
-	"WHERE d.org_id = c.org_id AND c2.stat_channel_id = c.stat_channel_id AND c2.stat_metric = c.stat_metric "
-	"AND d.state = 'done' AND d.event IN ('publish', 'correct') AND d.delivered_at >= $5 AND d.delivered_at < $6), "
-	"'', NULL, $7 FROM delivery_channels c "
-	"WHERE c.org_id = $1 AND c.id = $2 AND c.stat_channel_id IS NOT NULL AND c.stat_metric <> '' "
+	"SELECT org_id, id, $3, $4, $5, $6, '', NULL, $7 FROM stat_channels WHERE org_id = $1 AND id = $2 "
 	"ON CONFLICT (org_id, channel_id, year, month, metric) DO UPDATE SET value = excluded.value, "
 	"updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+static const char sql_recount_zero[] =
+	"UPDATE channel_figures SET value = 0, updated_by = NULL, updated_at = $6 WHERE org_id = $1 AND channel_id = $2 "
+	"AND year = $3 AND month = $4 AND metric = $5";
 
 int store_delivery_recount_figure(struct db *db, long long org_id, long long channel_id, int year, int month,
 				  const char *now)
 {
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	struct db_stmt *st;
-	char from[32], to[32];
-	int rc;
+	char from[40], to[40], metric[128];
+	long long stat_id, n;
+	int py, pm, pd, ld, rc;
 
 	if (month < 1 || month > 12 || year < 1000 || year > 9998)
 		return ERR_INVALID;
-	/* 00:00 China time (UTC+8) is 16:00 UTC the day before: compare with
-	 * the first instant of the month shifted, written as text */
-	if ((rc = db_prep(db, sql_recount, &st)))
+	/* 00:00 China time (UTC+8) is 16:00 UTC the day before */
+	py = month == 1 ? year - 1 : year;
+	pm = month == 1 ? 12 : month - 1;
+	pd = mdays[pm - 1] + (pm == 2 && ((py % 4 == 0 && py % 100 != 0) || py % 400 == 0));
+	ld = mdays[month - 1] + (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0));
+	snprintf(from, sizeof(from), "%04d-%02d-%02dT16:00:00.000Z", py, pm, pd);
+	snprintf(to, sizeof(to), "%04d-%02d-%02dT16:00:00.000Z", year, month, ld);
+	if ((rc = db_prep(db, sql_recount_n, &st)))
 		return rc;
-	{
-		/* the last day of the previous month at 16:00Z */
-		static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-		int py = month == 1 ? year - 1 : year, pm = month == 1 ? 12 : month - 1;
-		int pd = mdays[pm - 1] + (pm == 2 && ((py % 4 == 0 && py % 100 != 0) || py % 400 == 0));
-		int ld = mdays[month - 1] + (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0));
-
-		snprintf(from, sizeof(from), "%04d-%02d-%02dT16:00:00.000Z", py, pm, pd);
-		snprintf(to, sizeof(to), "%04d-%02d-%02dT16:00:00.000Z", year, month, ld);
-	}
 	db_bind_int(st, 1, org_id);
 	db_bind_int(st, 2, channel_id);
+	db_bind_text(st, 3, from);
+	db_bind_text(st, 4, to);
+	if ((rc = db_step(st)) <= 0)
+		return rc; /* not mapped: nothing to count */
+	stat_id = db_col_int(st, 0);
+	snprintf(metric, sizeof(metric), "%s", db_col_text(st, 1));
+	n = db_col_int(st, 2);
+	db_done(st);
+	if ((rc = db_prep(db, n > 0 ? sql_recount_put : sql_recount_zero, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, stat_id);
 	db_bind_int(st, 3, year);
 	db_bind_int(st, 4, month);
-	db_bind_text(st, 5, from);
-	db_bind_text(st, 6, to);
-	db_bind_text(st, 7, now);
+	db_bind_text(st, 5, metric);
+	if (n > 0) {
+		db_bind_int(st, 6, n);
+		db_bind_text(st, 7, now);
+	} else {
+		db_bind_text(st, 6, now);
+	}
 	return run(st);
 }
 

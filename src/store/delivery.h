@@ -157,7 +157,8 @@ int store_delivery_last_remote(struct db *db, struct arena *a, long long org_id,
 /* Recount the channel figure the delivery channel feeds: the publications
  * (publish and correct events) delivered in (year, month) by every delivery
  * channel of the org mapped to the same stat channel and metric, written
- * as that figure. Nothing when the channel is mapped to none. */
+ * as that figure (a month without any leaves no zero figure, but sets
+ * one already there to 0). Nothing when the channel is mapped to none. */
 int store_delivery_recount_figure(struct db *db, long long org_id, long long channel_id, int year, int month,
 				  const char *now);
 

@@ -293,12 +293,18 @@ static void test_figure_counts_delivered(void **state)
 	assert_int_equal(store_delivery_recount_figure(f->db, f->org.id, c.id, 2026, 3, NOW), 0);
 	assert_int_equal(store_delivery_recount_figure(f->db, f->org.id, c.id, 2026, 2, NOW), 0);
 	assert_int_equal(store_channel_figures(f->db, &f->a, f->org.id, sc.id, 2026, &fig, &n), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(fig[0].month, 2);
-	assert_int_equal(fig[0].value, 0);
-	assert_int_equal(fig[1].month, 3);
-	assert_int_equal(fig[1].value, 1);
-	assert_string_equal(fig[1].metric, "推送次数");
+	assert_int_equal(n, 1); /* February had none: no zero figure is made up */
+	assert_int_equal(fig[0].month, 3);
+	assert_int_equal(fig[0].value, 1);
+	assert_string_equal(fig[0].metric, "推送次数");
+	/* a correction published in March: the figure follows */
+	assert_int_equal(store_delivery_claim(f->db, &f->a, 0, "A", NOW, LEASE, &d), ERR_NOT_FOUND);
+	assert_int_equal(store_delivery_enqueue(f->db, f->org.id, f->item2, "correct", NOW, &q), 0);
+	assert_int_equal(store_delivery_claim(f->db, &f->a, 0, "A", NOW, LEASE, &d), 0);
+	assert_int_equal(store_delivery_finish(f->db, d.id, "A", "done", NULL, "", NULL, false, NOW), 0);
+	assert_int_equal(store_delivery_recount_figure(f->db, f->org.id, c.id, 2026, 3, NOW), 0);
+	assert_int_equal(store_channel_figures(f->db, &f->a, f->org.id, sc.id, 2026, &fig, &n), 0);
+	assert_int_equal(fig[0].value, 2); /* a correction published is a push too */
 }
 
 static void test_token_cache(void **state)
