@@ -230,7 +230,7 @@ static int publish(struct db *db, struct arena *a, const struct org *org, const 
 		    (rc = store_item_review_state(db, org->id, it->id, "published", 0, 0, now)))
 			return rc;
 		/* the channels' deliveries, in the publishing transaction */
-		return outbox_enqueue(db, org->id, it->id, "publish", now, NULL);
+		return outbox_enqueue(db, org->id, it->id, "publish", NULL);
 	}
 	/* a correction: the original keeps its 索引号; its old content is kept */
 	{
@@ -245,7 +245,7 @@ static int publish(struct db *db, struct arena *a, const struct org *org, const 
 		    (rc = store_item_correction_merge(db, org->id, it->id, orig.id, today, now)) ||
 		    (rc = store_item_review_add(db, org->id, orig.id, orig.version + 1, 0, "correct", comment,
 						who->user_id, now)) ||
-		    (rc = outbox_enqueue(db, org->id, orig.id, "correct", now, NULL)))
+		    (rc = outbox_enqueue(db, org->id, orig.id, "correct", NULL)))
 			return rc;
 		*index_no = orig.index_no;
 		return 0;
@@ -313,7 +313,7 @@ static int step(struct db *db, struct arena *a, const struct org *org, long long
 		rc = store_item_review_add(db, org->id, item_id, it.version + 1, it.review_level, decision, comment,
 					   who->user_id, now);
 	if (!rc && strcmp(decision, "withdraw") == 0)
-		rc = outbox_enqueue(db, org->id, item_id, "withdraw", now, NULL);
+		rc = outbox_enqueue(db, org->id, item_id, "withdraw", NULL);
 	return end_step(db, rc);
 }
 

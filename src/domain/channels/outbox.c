@@ -45,15 +45,12 @@ struct outbox {
 
 /* ---- pure rules ---- */
 
-int outbox_enqueue(struct db *db, long long org_id, long long item_id, const char *event, const char *now,
-		   long long *n)
+int outbox_enqueue(struct db *db, long long org_id, long long item_id, const char *event, long long *n)
 {
-	char t[32];
+	char now[32];
 
-	/* the deliveries' clock has milliseconds; `now` of the caller is to the second */
-	(void)now;
-	outbox_time(0, t);
-	return store_delivery_enqueue(db, org_id, item_id, event, t, n);
+	outbox_time(0, now);
+	return store_delivery_enqueue(db, org_id, item_id, event, now, n);
 }
 
 long long outbox_backoff_ms(long long backoff_ms, int attempts, unsigned rnd)
@@ -533,29 +530,39 @@ int outbox_drain(struct outbox *ob, long long *sent)
 	return rc;
 }
 
+/* Milliseconds since the epoch of an outbox time ("YYYY-MM-DDTHH:MM:SS.mmmZ"); -1 when malformed. */
+static long long time_ms(const char *iso)
+{
+	struct tm tm = { 0 };
+	int ms = 0;
+
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &ms) != 7)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm) * 1000 + ms;
+}
+
 /* How long to sleep before the next look: until the earliest due time, at
- * most a second, at least 20 ms. */
+ * most a second (another process may queue or free something), at least
+ * 20 ms. */
 static long long wait_ms(struct runner *r)
 {
 	struct arena a;
 	const char *when = NULL;
-	char now[32];
 	long long ms = 1000;
 
 	arena_init(&a, 0);
 	if (store_delivery_next_due(r->db, &a, r->ob->o.org_id, &when) == 0 && when) {
-		outbox_time(0, now);
-		if (strcmp(when, now) <= 0)
-			ms = 20;
-		else {
-			/* both are UTC in one format: compare seconds of the day is not
-			 * enough across midnight, so step in 50 ms until later than when */
-			for (ms = 50; ms < 1000; ms += 50) {
-				outbox_time(ms, now);
-				if (strcmp(now, when) >= 0)
-					break;
-			}
-		}
+		struct timespec ts;
+		long long due = time_ms(when), now;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		if (due >= 0)
+			ms = due - now;
+		ms = ms < 20 ? 20 : ms > 1000 ? 1000 : ms;
 	}
 	arena_release(&a);
 	return ms;

@@ -42,10 +42,9 @@ struct outbox_opts {
 };
 
 /* Queue the deliveries of a publication event on the org's matching
- * channels, in the caller's transaction; *n (may be NULL) how many. event
- * is "publish", "withdraw" or "correct". */
-int outbox_enqueue(struct db *db, long long org_id, long long item_id, const char *event, const char *now,
-		   long long *n);
+ * channels, due now, in the caller's transaction; *n (may be NULL) how
+ * many. event is "publish", "withdraw" or "correct". */
+int outbox_enqueue(struct db *db, long long org_id, long long item_id, const char *event, long long *n);
 
 /* The delay before retry number `attempts` (1: after the first failed
  * attempt): backoff_ms x 2^(attempts-1), capped at OUTBOX_BACKOFF_CAP x
