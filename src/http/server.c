@@ -1420,6 +1420,9 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 	if ((rc = view_batch_new(&app->views)) || (rc = htmlcache_new(4096, &app->bodies)) ||
 	    (rc = limits_open(&app->limits, o)))
 		goto fail;
+	/* before the daemon: request threads read app->outbox (outbox_wake) */
+	if (!o->no_listen && o->delivery_workers >= 0 && (rc = start_outbox(app, o)))
+		goto fail;
 	if (o->no_listen)
 		sv->d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, app,
 					 MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
@@ -1448,8 +1451,6 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 		rc = err_log(ERR_IO, "serve: cannot listen on %s", o->listen);
 		goto fail;
 	}
-	if (!o->no_listen && o->delivery_workers >= 0 && (rc = start_outbox(app, o)))
-		goto fail;
 	if (!o->no_listen) {
 		if (pthread_create(&sv->flusher, NULL, flush_views, &sv->fl) != 0) {
 			rc = err_log(ERR_INTERNAL, "serve: cannot start the view counter thread");
