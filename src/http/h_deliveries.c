@@ -315,12 +315,6 @@ int deliveries_item_fill(struct req *r, long long item_id, struct tv *m)
 
 /* ---- the channels ---- */
 
-struct chan_form_view {
-	long long id;
-	const struct dchan_form *f;
-	const char *secret_fp;
-};
-
 static int channel_form_ctx(struct req *r, struct tv *m, const struct dchan_form *f, long long id,
 			    const char *secret_fp)
 {
