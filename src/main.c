@@ -59,7 +59,27 @@ static const struct cmd cmds[] = {
 	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n"
 	  "  --trusted-proxy ADDR  反向代理（如 nginx）的 IP 地址：只有来自这个地址的请求，才以\n"
 	  "                     X-Forwarded-For 的最后一项作为访问者地址（用于频率限制、登录锁定和审计日志）\n"
-	  "  --instance NAME    在响应头 X-Gongkai-Instance 中写出本实例的名称（多台服务器时便于排查）\n" DB_HELP },
+	  "  --instance NAME    在响应头 X-Gongkai-Instance 中写出本实例的名称（多台服务器时便于排查）\n"
+	  "  --public-url URL   推送内容中链接的网址前缀（默认 --static-base，否则 http://监听地址）\n"
+	  "  --delivery-workers N     推送线程数，0-16，0 为不在本进程推送（默认 2）\n"
+	  "  --delivery-backoff-ms N  推送失败后第一次重试的间隔（毫秒，默认 60000，之后逐次加倍，最长 360 倍）\n"
+	  "  --delivery-timeout-ms N  每次请求渠道的超时（毫秒，默认 30000）\n"
+	  "  --delivery-max-attempts N  连续失败多少次后转为“失败”等待人工处理（默认 10）\n"
+	  "  --delivery-lease-ms N    一次发送的租约（毫秒，默认 5 倍超时加 10 秒）：进程中途退出后，\n"
+	  "                           租约到期后该推送由其他进程或重启后的进程重发\n" DB_HELP },
+	{ "deliver", cli_deliver, "推送待发送的信息到各渠道（不启动网站时用，如定时任务）",
+	  "用法：gongkai deliver [--org SLUG] [--once] [--public-url URL] [--files DIR]\n"
+	  "\n"
+	  "把到期的推送（公开平台、微信公众号等渠道）逐条发送，记录每次尝试；失败的按间隔重试。\n"
+	  "与 gongkai serve 的推送线程可同时运行：每条推送发送时加租约，不会重复发送。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --org SLUG         只推送这个机构的（默认：所有机构）\n"
+	  "  --once             发送现在到期的推送后退出（默认：一直运行，直到 SIGINT/SIGTERM）\n"
+	  "  --public-url URL   推送内容中链接的网址前缀（默认 http://127.0.0.1:8080）\n"
+	  "  --files DIR        附件目录（默认：数据库文件名加 .files）\n"
+	  "  --backoff-ms N     第一次重试的间隔（毫秒，默认 60000）\n"
+	  "  --timeout-ms N     每次请求的超时（毫秒，默认 30000）\n" DB_HELP },
 	{ "publish-static", cli_publish_static, "生成公开页面的静态文件，或检查静态目录是否被改动",
 	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all | --item ID] [--base-url URL]\n"
 	  "      gongkai publish-static --verify DIR\n"

@@ -14,6 +14,8 @@ pw=$(printf '%s\n' "$out" | sed -n 's/.*tongxiang.*密码：\([^（]*\).*/\1/p')
 echo
 echo "演示门户：http://$LISTEN/o/tongxiang-edu/"
 echo "工作台：  http://$LISTEN/admin/login   用户名 tongxiang   密码 $pw"
+echo "推送：    发布一条信息后，http://$LISTEN/admin/o/tongxiang-edu/deliveries 显示推送到两个演示渠道的记录"
+echo "          （演示地址未连接，显示为等待重试；在“推送渠道”页面填入真实地址和密钥即可使用）"
 echo "(Ctrl-C 停止)"
 echo
 exec bin/gongkai --db "$DB" serve --listen "$LISTEN"

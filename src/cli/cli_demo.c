@@ -20,7 +20,9 @@
 #include "core/date.h"
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
+#include "domain/channels/config.h"
 #include "domain/registers/registers.h"
+#include "store/channel_stat.h"
 #include "store/db.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -147,6 +149,33 @@ static int load_registers(struct db *db, struct arena *a, const char *dir, const
 	return 0;
 }
 
+/* The demo's delivery channels: the province's 政务公开平台 (a signed push)
+ * and the WeChat account 桐乡教育, whose delivered articles count into its
+ * 推送次数. Both point at 127.0.0.1 port 9, where nothing listens: a
+ * publication in the demo queues a delivery per channel that the staff
+ * page shows failing to connect and waiting to be retried (the outbox at
+ * work, with no message leaving the machine). Staff put the real addresses
+ * and secrets in on the channels page. */
+static int demo_channels(struct db *db, struct arena *a, const struct org *org, const char *now)
+{
+	static const char demo_url[] = "http://127.0.0.1:9";
+	struct stat_channel wx;
+	struct dchan_form push = { .kind = "platform_push", .name = "浙江省政务公开平台（演示地址，未连接）",
+				   .enabled = true, .all_categories = true,
+				   .endpoint = "http://127.0.0.1:9/gongkai/push", .secret = "demo-push-secret-change-me" };
+	struct dchan_form wechat = { .kind = "wechat", .name = "桐乡教育公众号（演示地址，未连接）", .enabled = true,
+				     .all_categories = true, .endpoint = demo_url, .app_id = "wxdemo0000000000",
+				     .secret = "demo-app-secret-change-me" };
+	const char *msg = NULL;
+	long long id = 0;
+
+	if (store_stat_channel_by_name(db, a, org->id, "桐乡教育", &wx) == 0)
+		wechat.stat_channel_id = wx.id;
+	if (dchan_save(db, a, org->id, &id, &push, now, &msg) || (id = 0, dchan_save(db, a, org->id, &id, &wechat, now, &msg)))
+		return cli_fail("创建演示推送渠道失败%s%s", msg ? "：" : "", msg ? msg : "");
+	return 0;
+}
+
 int cli_demo(const struct cli *c, int argc, char **argv)
 {
 	struct arena a;
@@ -215,7 +244,7 @@ int cli_demo(const struct cli *c, int argc, char **argv)
 		goto out;
 	if (store_user_by_name(db, &a, DEMO_ADMIN, &admin) || load_registers(db, &a, dir, &org, admin.id, now, &nregs) ||
 	    !(path = arena_printf(&a, "%s/" DEMO_SUBDIR "/applications.json", dir)) ||
-	    cli_apps_load(db, &a, &org, admin.id, "沈丽", path, &napps))
+	    cli_apps_load(db, &a, &org, admin.id, "沈丽", path, &napps) || demo_channels(db, &a, &org, now))
 		goto out;
 	if (db_commit(db)) {
 		cli_fail("提交失败，未做改动");

@@ -36,6 +36,7 @@ struct app {
 	const struct static_site *site; /* serve --static: pages kept as files (NULL: none) */
 	const char *trusted_proxy;    /* serve --trusted-proxy (NULL: none) */
 	const char *instance;         /* serve --instance: X-Gongkai-Instance (NULL: none) */
+	struct outbox *outbox;        /* the delivery workers (NULL: none); outbox_wake after publishing */
 	struct app_limits {           /* per client address (http/ratelimit.h) */
 		struct ratelimit *search;          /* searches with a query: portal and API */
 		struct ratelimit *apply;           /* posts of the online application form */

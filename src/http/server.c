@@ -30,6 +30,7 @@
 #include "render/tmpl.h"
 #include "store/db.h"
 #include "store/fts.h"
+#include "domain/channels/outbox.h"
 #include "http/static_site.h"
 #include "core/banned.h"
 
@@ -365,6 +366,8 @@ struct tv *page_ctx(struct req *r, const char *title)
 			tv_set_bool(o, "can_edit", req_can(r, PERM_EDIT));
 			tv_set_bool(o, "can_admin", req_can(r, PERM_ADMIN));
 			tv_set_bool(o, "can_audit", req_can(r, PERM_AUDIT));
+			/* the deliveries page (h_deliveries.c) */
+			tv_set_bool(o, "can_deliveries", req_can(r, PERM_PUBLISH) || req_can(r, PERM_ADMIN));
 		}
 	}
 	if (r->staff) {
@@ -1363,6 +1366,29 @@ static void limits_close(struct app_limits *l)
 	ratelimit_free(l->mailbox_letters);
 }
 
+/* The delivery workers, on their own connections. */
+static int start_outbox(struct app *app, const struct serve_opts *o)
+{
+	const char *base = o->public_url ? o->public_url : o->static_base;
+	struct outbox_opts ob = {
+		.db_target = o->db_path,
+		.fts = app->fts,
+		.files_dir = o->files_dir,
+		.base_url = base ? base : arena_printf(&app->arena, "http://%s", o->listen ? o->listen : "127.0.0.1:8080"),
+		.backoff_ms = o->delivery_backoff_ms,
+		.max_attempts = o->delivery_max_attempts,
+		.lease_ms = o->delivery_lease_ms,
+		.workers = o->delivery_workers,
+		.net = { .timeout_ms = o->delivery_timeout_ms,
+			 .connect_timeout_ms = o->delivery_timeout_ms > 0 && o->delivery_timeout_ms < 10000
+						       ? o->delivery_timeout_ms : 0 },
+	};
+
+	if (!ob.base_url)
+		return ERR_NOMEM;
+	return outbox_start(&ob, &app->outbox);
+}
+
 int http_server_start(const struct serve_opts *o, struct http_server **out)
 {
 	struct http_server *sv = calloc(1, sizeof(*sv));
@@ -1423,6 +1449,9 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 	if ((rc = view_batch_new(&app->views)) || (rc = htmlcache_new(4096, &app->bodies)) ||
 	    (rc = limits_open(&app->limits, o)))
 		goto fail;
+	/* before the daemon: request threads read app->outbox (outbox_wake) */
+	if (!o->no_listen && o->delivery_workers >= 0 && (rc = start_outbox(app, o)))
+		goto fail;
 	if (o->no_listen)
 		sv->d = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, app,
 					 MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
@@ -1474,6 +1503,9 @@ void http_server_stop(struct http_server *sv)
 	app = &sv->app;
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
+	/* a transfer in flight is abandoned to its lease (given back at once) */
+	outbox_stop(app->outbox);
+	app->outbox = NULL;
 	if (sv->flusher_started) {
 		pthread_mutex_lock(&sv->fl.mu);
 		sv->fl.stop = true;

@@ -29,6 +29,13 @@ struct serve_opts {
 	 * X-Forwarded-For (NULL: the header is never believed) */
 	const char *trusted_proxy;
 	const char *instance;   /* sent as X-Gongkai-Instance (NULL: no header) */
+	/* the delivery outbox (domain/channels/outbox.h); 0: its defaults */
+	int delivery_workers;   /* worker threads (<0: none) */
+	long long delivery_backoff_ms; /* the first retry's delay */
+	long delivery_timeout_ms;      /* one request to a channel */
+	int delivery_max_attempts;
+	long long delivery_lease_ms;   /* how long a send may take before another worker may take it over */
+	const char *public_url; /* "https://host" for absolute links in deliveries (NULL: static_base or listen) */
 };
 
 struct http_server;
