@@ -79,6 +79,7 @@ static const struct param_spec p_api_items[] = {
 #include "http/routes_reports.inc"
 #include "http/routes_accounts.inc"
 #include "http/routes_review.inc"
+#include "http/routes_static.inc"
 
 const struct route routes[] = {
 	/* public portal */
@@ -91,6 +92,7 @@ const struct route routes[] = {
 	{ M_GET | M_HEAD, "/o/{org}/catalog", h_catalog, R_ORG, p_catalog },
 	{ M_GET | M_HEAD, "/o/{org}/items/{id}", h_item, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/items/{id}/files/{id2}", h_attachment, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/items/{id}/files/{id2}/{*}", h_attachment, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/search", h_search, R_ORG, p_search },
 	{ M_GET | M_HEAD, "/o/{org}/guide", h_guide, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/feed.atom", h_feed, R_ORG, NULL },
@@ -144,6 +146,7 @@ const struct route routes[] = {
 	ROUTES_REPORTS
 	ROUTES_ACCOUNTS
 	ROUTES_REVIEW
+	ROUTES_STATIC
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
 	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },

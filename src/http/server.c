@@ -31,6 +31,8 @@
 #include "store/db.h"
 #include "store/fts.h"
 #include "http/static_site.h"
+#include "http/view.h"
+#include "store/publication.h"
 #include "core/banned.h"
 
 #define MAX_FORM_BYTES (2 * 1024 * 1024)  /* all non-file fields of one request */
@@ -346,6 +348,25 @@ static const char *calendar_warning(struct req *r)
 			    have[1] ? "" : arena_printf(&r->arena, "%d", y + 1));
 }
 
+/* serve --static: a change of the org's pages the static tree could not
+ * follow, until a full rebuild: the staff's banner with the button (for
+ * those who may publish) that rebuilds. */
+static void static_failure_ctx(struct req *r, struct tv *ctx)
+{
+	const char *at, *msg;
+	struct tv *m;
+
+	if (!r->app->site || !r->org.id ||
+	    store_static_failure_get(req_db(r), &r->arena, r->org.id, &at, &msg) != 0)
+		return;
+	m = tv_set_map(ctx, "static_failure");
+	tv_set_str(m, "at", view_at_cn(r, at));
+	tv_set_str(m, "message", msg);
+	tv_set_str(m, "slug", r->org.slug);
+	tv_set_str(m, "csrf", r->csrf);
+	tv_set_bool(m, "can_retry", req_can(r, PERM_PUBLISH));
+}
+
 struct tv *page_ctx(struct req *r, const char *title)
 {
 	struct tv *ctx = tv_map(&r->arena);
@@ -371,6 +392,7 @@ struct tv *page_ctx(struct req *r, const char *title)
 
 		if (warn)
 			tv_set_str(ctx, "calendar_warning", warn);
+		static_failure_ctx(r, ctx);
 
 		tv_set_str(u, "username", r->user.username);
 		tv_set_str(u, "display_name", *r->user.display_name ? r->user.display_name : r->user.username);
@@ -1371,6 +1393,7 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 		}
 		site->dir = o->static_dir;
 		site->base = o->static_base ? o->static_base : "http://localhost";
+		site->files = o->files_dir;
 		app->site = site;
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o->files_dir);

@@ -1,0 +1,51 @@
+-- 0019: publication outward. The events of the public catalog (publish,
+-- correct, withdraw) in one monotonic sequence, the cursor of the
+-- platform's pull feed (/api/v1/export); the static tree's pending failure
+-- per agency. (SQLite: the triggers; 0019_publication.pg.sql is the same
+-- for PostgreSQL.)
+
+-- one row per change of what the public sees of an item: the id is the
+-- feed's cursor (one writer at a time on both engines, so ids are given
+-- in commit order). Written by triggers on items, so every path that
+-- publishes (review, corrections, proposal replies, annual reports,
+-- imports) is counted without being told.
+CREATE TABLE publication_events (
+	id @ID@,
+	org_id BIGINT NOT NULL REFERENCES orgs(id),
+	item_id BIGINT NOT NULL REFERENCES items(id),
+	kind TEXT NOT NULL CHECK (kind IN ('publish', 'correct', 'withdraw')),
+	version INTEGER NOT NULL,
+	at TEXT NOT NULL
+);
+CREATE INDEX publication_events_org ON publication_events(org_id, id);
+
+-- the items published before this migration, in the order they were published
+INSERT INTO publication_events (org_id, item_id, kind, version, at)
+SELECT org_id, id, 'publish', version, COALESCE(published_on, created_at) FROM items WHERE status = 'published'
+ORDER BY COALESCE(published_on, created_at), id;
+
+CREATE TRIGGER items_publication_insert AFTER INSERT ON items WHEN NEW.status = 'published'
+BEGIN
+	INSERT INTO publication_events (org_id, item_id, kind, version, at)
+	VALUES (NEW.org_id, NEW.id, 'publish', NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+
+CREATE TRIGGER items_publication_update AFTER UPDATE ON items
+WHEN (NEW.status = 'published') <> (OLD.status = 'published')
+	OR (NEW.status = 'published' AND NEW.version <> OLD.version)
+BEGIN
+	INSERT INTO publication_events (org_id, item_id, kind, version, at)
+	VALUES (NEW.org_id, NEW.id,
+		CASE WHEN NEW.status <> 'published' THEN 'withdraw' WHEN OLD.status <> 'published' THEN 'publish'
+		     ELSE 'correct' END,
+		NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+
+-- the static tree (serve --static) could not be brought up to date after a
+-- change of org's public pages: shown to its staff until a full rebuild
+-- (the button on the staff pages, or publish-static --all) succeeds
+CREATE TABLE static_failures (
+	org_id BIGINT PRIMARY KEY REFERENCES orgs(id),
+	failed_at TEXT NOT NULL,
+	message TEXT NOT NULL
+);
