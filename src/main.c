@@ -56,7 +56,9 @@ static const struct cmd cmds[] = {
 	  "  --search-limit N   同一地址每分钟的检索次数上限，0 为不限（默认 60）\n"
 	  "  --https            网站经 HTTPS 访问（如由反向代理提供）：发送 HSTS 头\n"
 	  "  --static DIR       同时维护静态页面目录：发布、撤回、更正后重新生成受影响的页面\n"
-	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n" DB_HELP },
+	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n"
+	  "  --feed-key PATH    导出接口的签名密钥文件（默认：数据库文件名加 .feed-key；没有时导出接口关闭）\n"
+	  "  --public-url URL   导出数据中链接的网址前缀，如 https://gk.example.gov.cn（默认：请求的 Host）\n" DB_HELP },
 	{ "publish-static", cli_publish_static, "生成公开页面的静态文件，或检查静态目录是否被改动",
 	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all | --item ID] [--base-url URL]\n"
 	  "      gongkai publish-static --verify DIR\n"
@@ -202,6 +204,16 @@ static const struct cmd cmds[] = {
 	  "  --items-prev, --items-delta N,N,N,N\n"
 	  "                     2019 年格式表二中行政许可、其他对外管理服务事项、行政处罚、行政强制的\n"
 	  "                     “上一年项目数量”和“本年增/减”（登记簿只记录决定，不记录事项）\n" DB_HELP },
+	{ "feed", cli_feed, "导出接口（供政府网站平台拉取）的签名密钥",
+	  "用法：gongkai feed keygen [--key PATH]\n"
+	  "      gongkai feed public-key [--key PATH]\n"
+	  "\n"
+	  "keygen 生成 Ed25519 签名密钥（只生成一次，已存在时不覆盖），public-key 显示其编号和公钥。\n"
+	  "导出接口 /api/v1/export 的每个响应都用它签名（X-Gongkai-Signature），平台凭\n"
+	  "/api/v1/export/public-key 公布的公钥验证。密钥文件权限为 0600，放在网站目录之外。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --key PATH         密钥文件（默认：数据库文件名加 .feed-key）\n" DB_HELP },
 	{ "backup", cli_backup, "在线备份数据库到新文件",
 	  "用法：gongkai backup FILE\n"
 	  "\n"

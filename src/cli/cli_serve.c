@@ -86,6 +86,8 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "https", no_argument, NULL, 'H' },
 		{ "static", required_argument, NULL, 'D' },
 		{ "static-base", required_argument, NULL, 'B' },
+		{ "feed-key", required_argument, NULL, 'K' },
+		{ "public-url", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
@@ -93,6 +95,7 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
 	long long threads = 0, users = 0, max_mb = 0, v = 0;
+	char feed_key[4096];
 	int o, rc;
 
 	arena_init(&a, 0);
@@ -149,6 +152,12 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		case 'B':
 			so.static_base = optarg;
 			break;
+		case 'K':
+			so.feed_key = optarg;
+			break;
+		case 'U':
+			so.public_url = optarg;
+			break;
 		}
 	}
 	if (o != CLI_OPT_END) {
@@ -173,6 +182,16 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		rc = cli_usage_fail(c, "--static-base 应为 http://主机[:端口] 或 https://主机[:端口]");
 		goto out;
 	}
+	if (so.public_url && (strncmp(so.public_url, "http://", 7) != 0 && strncmp(so.public_url, "https://", 8) != 0)) {
+		rc = cli_usage_fail(c, "--public-url 应为 http://主机[:端口] 或 https://主机[:端口]");
+		goto out;
+	}
+	if (so.feed_key && !*so.feed_key) {
+		rc = cli_usage_fail(c, "--feed-key 不能为空");
+		goto out;
+	}
+	if (!so.feed_key)
+		so.feed_key = cli_feed_key_default(c, feed_key, sizeof(feed_key));
 	rc = CLI_FAIL;
 	/* not fatal: publishing works, and the staff see why the static pages lag */
 	if (so.static_dir && access(so.static_dir, W_OK) != 0)

@@ -15,8 +15,7 @@
 #define FEED_ENTRIES 50
 #define SITEMAP_MAX 50000 /* the sitemap protocol's limit for one file */
 
-/* "http://host" as the client reached us (X-Forwarded-Proto honoured). */
-static const char *base_url(struct req *r)
+const char *req_base_url(struct req *r)
 {
 	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
 	const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
@@ -114,7 +113,7 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 int h_feed(struct req *r)
 {
 	struct page p;
-	int rc = page_feed(r, 0, base_url(r), &p);
+	int rc = page_feed(r, 0, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -122,7 +121,7 @@ int h_feed(struct req *r)
 int h_feed_category(struct req *r)
 {
 	struct page p;
-	int rc = page_feed(r, r->id, base_url(r), &p);
+	int rc = page_feed(r, r->id, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -225,7 +224,7 @@ int page_sitemap_year(struct req *r, long long year, const char *base, struct pa
 int h_sitemap(struct req *r)
 {
 	struct page p;
-	int rc = page_sitemap(r, base_url(r), &p);
+	int rc = page_sitemap(r, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -233,7 +232,7 @@ int h_sitemap(struct req *r)
 int h_sitemap_pages(struct req *r)
 {
 	struct page p;
-	int rc = page_sitemap_pages(r, base_url(r), &p);
+	int rc = page_sitemap_pages(r, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -241,7 +240,7 @@ int h_sitemap_pages(struct req *r)
 int h_sitemap_year(struct req *r)
 {
 	struct page p;
-	int rc = page_sitemap_year(r, r->id, base_url(r), &p);
+	int rc = page_sitemap_year(r, r->id, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }

@@ -30,6 +30,7 @@
 #include "render/tmpl.h"
 #include "store/db.h"
 #include "store/fts.h"
+#include "core/signkey.h"
 #include "http/static_site.h"
 #include "http/view.h"
 #include "store/publication.h"
@@ -107,6 +108,12 @@ static int queue(struct req *r, int status, struct MHD_Response *resp)
 
 int respond_bytes(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache)
 {
+	return respond_bytes_headers(r, status, ctype, p, n, cache, NULL);
+}
+
+int respond_bytes_headers(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache,
+			  const char *const *headers)
+{
 	struct MHD_Response *resp;
 
 	if (r->method == M_HEAD)
@@ -116,6 +123,8 @@ int respond_bytes(struct req *r, int status, const char *ctype, const char *p, s
 		return ERR_NOMEM;
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", cache ? cache : "no-store");
+	for (size_t i = 0; headers && headers[i] && headers[i + 1]; i += 2)
+		MHD_add_response_header(resp, headers[i], headers[i + 1]);
 	return queue(r, status, resp);
 }
 
@@ -1395,6 +1404,27 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 		site->base = o->static_base ? o->static_base : "http://localhost";
 		site->files = o->files_dir;
 		app->site = site;
+	}
+	app->public_url = o->public_url;
+	if (o->feed_key) {
+		struct signkey *k = arena_zalloc(&app->arena, sizeof(*k));
+
+		if (!k) {
+			rc = ERR_NOMEM;
+			goto fail;
+		}
+		rc = signkey_load(o->feed_key, k);
+		if (rc == 0) {
+			app->feed_key = k;
+			log_info("export: signing key %s (%s)", k->id, o->feed_key);
+		} else if (rc == ERR_NOT_FOUND) {
+			log_warn("export: no signing key at %s (gongkai feed keygen): the export feed is off", o->feed_key);
+		} else {
+			rc = err_log(rc, "serve: the signing key %s cannot be used (%s; it must be a key file of mode 0600)",
+				     o->feed_key, err_name(rc));
+			goto fail;
+		}
+		rc = 0;
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o->files_dir);
 	if ((mkdir(o->files_dir, 0750) && errno != EEXIST) || (mkdir(tmpdir, 0750) && errno != EEXIST)) {

@@ -22,6 +22,8 @@ struct serve_opts {
 	bool https;             /* the site is reached over HTTPS (a proxy in front): send HSTS */
 	const char *static_dir; /* keep the static pages there after publication (NULL: none) */
 	const char *static_base;/* "http://host" of the static pages' feeds and sitemap */
+	const char *feed_key;   /* the export feed's signing key file (NULL or missing: no export) */
+	const char *public_url; /* "https://host" of the export's absolute links (NULL: the request's Host) */
 	bool no_listen;         /* no socket, no threads: the caller hands in connections (fuzzing) */
 };
 

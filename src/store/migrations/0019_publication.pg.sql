@@ -31,8 +31,18 @@ BEGIN
 			INSERT INTO publication_events (org_id, item_id, kind, version, at)
 			VALUES (NEW.org_id, NEW.id, 'publish', NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 		END IF;
+	-- a correction: what the public sees of a published item changed (not
+	-- the review bookkeeping, which also bumps version)
 	ELSIF (NEW.status = 'published') <> (OLD.status = 'published')
-		OR (NEW.status = 'published' AND NEW.version <> OLD.version) THEN
+		OR (NEW.status = 'published' AND (
+			NEW.title IS DISTINCT FROM OLD.title OR NEW.doc_no IS DISTINCT FROM OLD.doc_no OR NEW.publisher IS
+			DISTINCT FROM OLD.publisher OR NEW.written_on IS DISTINCT FROM OLD.written_on OR NEW.published_on IS
+			DISTINCT FROM OLD.published_on OR NEW.category_id IS DISTINCT FROM OLD.category_id OR NEW.topic IS
+			DISTINCT FROM OLD.topic OR NEW.genre IS DISTINCT FROM OLD.genre OR NEW.validity IS DISTINCT FROM
+			OLD.validity OR NEW.validity_on IS DISTINCT FROM OLD.validity_on OR NEW.summary IS DISTINCT FROM
+			OLD.summary OR NEW.body_md IS DISTINCT FROM OLD.body_md OR NEW.body_html IS DISTINCT FROM
+			OLD.body_html OR NEW.corrected_on IS DISTINCT FROM OLD.corrected_on OR NEW.index_no IS DISTINCT FROM
+			OLD.index_no)) THEN
 		INSERT INTO publication_events (org_id, item_id, kind, version, at)
 		VALUES (NEW.org_id, NEW.id,
 			CASE WHEN NEW.status <> 'published' THEN 'withdraw' WHEN OLD.status <> 'published' THEN 'publish'

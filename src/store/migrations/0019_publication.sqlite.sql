@@ -30,9 +30,17 @@ BEGIN
 	VALUES (NEW.org_id, NEW.id, 'publish', NEW.version, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 END;
 
+-- a correction: what the public sees of a published item changed (not
+-- the review bookkeeping, which also bumps version)
 CREATE TRIGGER items_publication_update AFTER UPDATE ON items
 WHEN (NEW.status = 'published') <> (OLD.status = 'published')
-	OR (NEW.status = 'published' AND NEW.version <> OLD.version)
+	OR (NEW.status = 'published' AND (
+		NEW.title IS NOT OLD.title OR NEW.doc_no IS NOT OLD.doc_no OR NEW.publisher IS NOT OLD.publisher OR
+		NEW.written_on IS NOT OLD.written_on OR NEW.published_on IS NOT OLD.published_on OR NEW.category_id
+		IS NOT OLD.category_id OR NEW.topic IS NOT OLD.topic OR NEW.genre IS NOT OLD.genre OR NEW.validity
+		IS NOT OLD.validity OR NEW.validity_on IS NOT OLD.validity_on OR NEW.summary IS NOT OLD.summary OR
+		NEW.body_md IS NOT OLD.body_md OR NEW.body_html IS NOT OLD.body_html OR NEW.corrected_on IS NOT
+		OLD.corrected_on OR NEW.index_no IS NOT OLD.index_no))
 BEGIN
 	INSERT INTO publication_events (org_id, item_id, kind, version, at)
 	VALUES (NEW.org_id, NEW.id,
