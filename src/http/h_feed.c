@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "render/html.h"
+#include "store/publication.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -37,14 +38,19 @@ static void xml_text(struct buf *b, const char *s)
 		xml_escape(b, s, strlen(s));
 }
 
+/* An Atom feed (RFC 4287) of the org's newest published items, or of one
+ * category's: feed and entries with id, title, updated and the alternate
+ * link to the HTML page; the feed's author is the agency (the entries
+ * inherit it). updated is the time of the latest publication event (a
+ * correction updates its entry and the feed; a withdrawal drops the entry
+ * and updates the feed), published the item's date of publication. Built
+ * from stored times only, so that the static tree's copy is identical. */
 int page_feed(struct req *r, long long category_id, const char *base, struct page *p)
 {
-	struct item_filter f = { .org_id = r->org.id, .category_id = category_id, .status = "published",
-				 .limit = FEED_ENTRIES };
 	struct category cat = { 0 };
-	struct item_row *rows;
+	struct feed_entry *rows;
+	const char *updated;
 	size_t n;
-	char updated[21];
 	struct buf b;
 	int rc;
 
@@ -55,11 +61,12 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 		if (rc)
 			return rc;
 	}
-	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
+	if ((rc = store_feed_entries(req_db(r), &r->arena, r->org.id, category_id, FEED_ENTRIES, &rows, &n)) ||
+	    (rc = store_feed_updated(req_db(r), &r->arena, r->org.id, category_id, &updated)))
 		return rc;
-	time_format_utc(time(NULL), updated);
 	buf_init(&b, &r->arena, 4 * 1024 * 1024);
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>");
 	xml_text(&b, r->org.name);
 	if (category_id) {
 		buf_puts(&b, " - ");
@@ -70,14 +77,16 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 	buf_printf(&b, "/o/%s/", r->org.slug);
 	if (category_id)
 		buf_printf(&b, "catalog?category=%lld", category_id);
-	/* the feed changes when its newest entry does */
-	if (n && rows[0].published_on)
-		buf_printf(&b, "</id>\n<updated>%sT00:00:00+08:00</updated>\n", rows[0].published_on);
-	else
-		buf_printf(&b, "</id>\n<updated>%s</updated>\n", updated);
-	buf_puts(&b, "<link rel=\"self\" href=\"");
+	buf_puts(&b, "</id>\n<updated>");
+	xml_text(&b, updated ? updated : "1970-01-01T00:00:00Z");
+	buf_puts(&b, "</updated>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
 	xml_text(&b, base);
 	xml_text(&b, r->url);
+	buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+	xml_text(&b, base);
+	buf_printf(&b, "/o/%s/", r->org.slug);
+	if (category_id)
+		buf_printf(&b, "catalog?category=%lld", category_id);
 	buf_puts(&b, "\"/>\n<author><name>");
 	xml_text(&b, r->org.name);
 	buf_puts(&b, "</name></author>\n");
@@ -88,10 +97,20 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 		xml_text(&b, rows[i].title);
 		buf_puts(&b, "</title>\n<id>");
 		xml_text(&b, base);
-		buf_printf(&b, "/o/%s/items/%lld</id>\n<link href=\"", rows[i].org_slug, rows[i].id);
+		buf_printf(&b, "/o/%s/items/%lld</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
+			   rows[i].org_slug, rows[i].id);
 		xml_text(&b, base);
 		buf_printf(&b, "/o/%s/items/%lld\"/>\n", rows[i].org_slug, rows[i].id);
-		buf_printf(&b, "<updated>%sT00:00:00+08:00</updated>\n<category term=\"", day);
+		buf_puts(&b, "<published>");
+		xml_text(&b, day);
+		buf_puts(&b, "T00:00:00+08:00</published>\n<updated>");
+		if (rows[i].updated_at) {
+			xml_text(&b, rows[i].updated_at);
+		} else {
+			xml_text(&b, day);
+			buf_puts(&b, "T00:00:00+08:00");
+		}
+		buf_puts(&b, "</updated>\n<category term=\"");
 		xml_text(&b, rows[i].category);
 		buf_puts(&b, "\"/>\n<summary>");
 		if (rows[i].index_no) {

@@ -29,6 +29,26 @@ int store_pub_events(struct db *db, struct arena *a, long long org_id, long long
 /* The id of the newest event (of org_id; 0: all), 0 when none. */
 int store_pub_event_last(struct db *db, long long org_id, long long *out);
 
+/* An entry of an Atom feed: a published item with the times of its
+ * publication events (RFC 4287's published and updated). */
+struct feed_entry {
+	long long id;
+	const char *org_slug;
+	const char *index_no;
+	const char *title;
+	const char *doc_no;
+	const char *category;
+	const char *published_on;  /* YYYY-MM-DD */
+	const char *updated_at;    /* its latest publication event (a correction), or NULL */
+};
+/* The newest published items of org_id (of category_id when not 0), at
+ * most limit, newest first (the catalog's order). */
+int store_feed_entries(struct db *db, struct arena *a, long long org_id, long long category_id, long long limit,
+		       struct feed_entry **out, size_t *n);
+/* The time of org_id's latest publication event (of an item now in
+ * category_id when not 0): the feed's updated. *at NULL when none. */
+int store_feed_updated(struct db *db, struct arena *a, long long org_id, long long category_id, const char **at);
+
 /* The static tree's failure of org_id: set (replacing one recorded), read
  * (ERR_NOT_FOUND when none), cleared. */
 int store_static_failure_set(struct db *db, long long org_id, const char *now, const char *message);

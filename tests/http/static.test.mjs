@@ -220,7 +220,7 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     await assertStatic(`/o/${ORG}/catalog?year=2020`);
     await assertStatic(`/o/${ORG}/guide`);
     const feed = await assertStatic(`/o/${ORG}/feed.atom`);
-    assert.match(feed.text, new RegExp(`<link rel="self" href="http://${host}/o/${ORG}/feed.atom"/>`));
+    assert.match(feed.text, new RegExp(`<link rel="self" type="application/atom\\+xml" href="http://${host}/o/${ORG}/feed.atom"/>`));
     await assertStatic(`/o/${ORG}/feed/${cats['政策文件']}.atom`);
     await yearSitemaps();
     assert.match((await assertStatic('/sitemap-pages.xml')).text, new RegExp(`<loc>http://${host}/o/${ORG}/</loc>`));
