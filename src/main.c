@@ -58,7 +58,27 @@ static const struct cmd cmds[] = {
 	  "  --static DIR       同时维护静态页面目录：发布、撤回、更正后重新生成受影响的页面\n"
 	  "  --static-base URL  静态页面中订阅和站点地图的网址前缀（默认 http://localhost）\n"
 	  "  --feed-key PATH    导出接口的签名密钥文件（默认：数据库文件名加 .feed-key；没有时导出接口关闭）\n"
-	  "  --public-url URL   导出数据中链接的网址前缀，如 https://gk.example.gov.cn（默认：请求的 Host）\n" DB_HELP },
+	  "  --public-url URL   推送内容中链接的网址前缀（默认 --static-base，否则 http://监听地址）；\n"
+	  "                     导出接口中链接的网址前缀（默认：请求的 Host）\n"
+	  "  --delivery-workers N     推送线程数，0-16，0 为不在本进程推送（默认 2）\n"
+	  "  --delivery-backoff-ms N  推送失败后第一次重试的间隔（毫秒，默认 60000，之后逐次加倍，最长 360 倍）\n"
+	  "  --delivery-timeout-ms N  每次请求渠道的超时（毫秒，默认 30000）\n"
+	  "  --delivery-max-attempts N  连续失败多少次后转为“失败”等待人工处理（默认 10）\n"
+	  "  --delivery-lease-ms N    一次发送的租约（毫秒，默认 5 倍超时加 10 秒）：进程中途退出后，\n"
+	  "                           租约到期后该推送由其他进程或重启后的进程重发\n" DB_HELP },
+	{ "deliver", cli_deliver, "推送待发送的信息到各渠道（不启动网站时用，如定时任务）",
+	  "用法：gongkai deliver [--org SLUG] [--once] [--public-url URL] [--files DIR]\n"
+	  "\n"
+	  "把到期的推送（公开平台、微信公众号等渠道）逐条发送，记录每次尝试；失败的按间隔重试。\n"
+	  "与 gongkai serve 的推送线程可同时运行：每条推送发送时加租约，不会重复发送。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --org SLUG         只推送这个机构的（默认：所有机构）\n"
+	  "  --once             发送现在到期的推送后退出（默认：一直运行，直到 SIGINT/SIGTERM）\n"
+	  "  --public-url URL   推送内容中链接的网址前缀（默认 http://127.0.0.1:8080）\n"
+	  "  --files DIR        附件目录（默认：数据库文件名加 .files）\n"
+	  "  --backoff-ms N     第一次重试的间隔（毫秒，默认 60000）\n"
+	  "  --timeout-ms N     每次请求的超时（毫秒，默认 30000）\n" DB_HELP },
 	{ "publish-static", cli_publish_static, "生成公开页面的静态文件，或检查静态目录是否被改动",
 	  "用法：gongkai publish-static [--org SLUG] --out DIR [--all | --item ID] [--base-url URL]\n"
 	  "      gongkai publish-static --verify DIR\n"

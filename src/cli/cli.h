@@ -38,6 +38,7 @@ struct cli {
 int cli_init(const struct cli *c, int argc, char **argv);
 int cli_demo(const struct cli *c, int argc, char **argv);
 int cli_serve(const struct cli *c, int argc, char **argv);
+int cli_deliver(const struct cli *c, int argc, char **argv);
 int cli_user(const struct cli *c, int argc, char **argv);
 int cli_import(const struct cli *c, int argc, char **argv);
 int cli_backup(const struct cli *c, int argc, char **argv);

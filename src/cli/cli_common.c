@@ -23,7 +23,7 @@
 #include "store/fts.h"
 #include "core/banned.h"
 
-#define OPTS_MAX 16
+#define OPTS_MAX 24
 #define PASSWORD_MAX 256
 
 /* ---- messages ---- */

@@ -86,8 +86,13 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "https", no_argument, NULL, 'H' },
 		{ "static", required_argument, NULL, 'D' },
 		{ "static-base", required_argument, NULL, 'B' },
-		{ "feed-key", required_argument, NULL, 'K' },
+		{ "feed-key", required_argument, NULL, 'k' },
 		{ "public-url", required_argument, NULL, 'U' },
+		{ "delivery-workers", required_argument, NULL, 'W' },
+		{ "delivery-backoff-ms", required_argument, NULL, 'K' },
+		{ "delivery-timeout-ms", required_argument, NULL, 'O' },
+		{ "delivery-max-attempts", required_argument, NULL, 'A' },
+		{ "delivery-lease-ms", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct serve_opts so = { .db_path = c->db_path, .listen = DEFAULT_LISTEN };
@@ -152,11 +157,46 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		case 'B':
 			so.static_base = optarg;
 			break;
-		case 'K':
+		case 'k':
 			so.feed_key = optarg;
 			break;
 		case 'U':
 			so.public_url = optarg;
+			break;
+		case 'W':
+			if (num_parse(optarg, strlen(optarg), 0, 16, &v)) {
+				rc = cli_usage_fail(c, "--delivery-workers 应为 0 到 16 之间的整数（0 为不推送）");
+				goto out;
+			}
+			so.delivery_workers = v ? (int)v : -1;
+			break;
+		case 'K':
+			if (num_parse(optarg, strlen(optarg), 1, 86400000, &v)) {
+				rc = cli_usage_fail(c, "--delivery-backoff-ms 应为 1 到 86400000 之间的整数（毫秒）");
+				goto out;
+			}
+			so.delivery_backoff_ms = v;
+			break;
+		case 'O':
+			if (num_parse(optarg, strlen(optarg), 100, 600000, &v)) {
+				rc = cli_usage_fail(c, "--delivery-timeout-ms 应为 100 到 600000 之间的整数（毫秒）");
+				goto out;
+			}
+			so.delivery_timeout_ms = (long)v;
+			break;
+		case 'L':
+			if (num_parse(optarg, strlen(optarg), 500, 3600000, &v)) {
+				rc = cli_usage_fail(c, "--delivery-lease-ms 应为 500 到 3600000 之间的整数（毫秒）");
+				goto out;
+			}
+			so.delivery_lease_ms = v;
+			break;
+		case 'A':
+			if (num_parse(optarg, strlen(optarg), 1, 100, &v)) {
+				rc = cli_usage_fail(c, "--delivery-max-attempts 应为 1 到 100 之间的整数");
+				goto out;
+			}
+			so.delivery_max_attempts = (int)v;
 			break;
 		}
 	}

@@ -20,6 +20,7 @@
 #include "domain/catalog/catalog.h"
 #include "domain/catalog/filetype.h"
 #include "http/h_items.h"
+#include "http/h_deliveries.h"
 #include "http/http.h"
 #include "http/static_site.h"
 #include "http/view.h"
@@ -579,7 +580,7 @@ int item_form(struct req *r, int status, const struct item *it, const char *erro
 			tv_set_str(m, "status_label", catalog_status_label(it->status));
 			tv_set_bool(m, "is_published", strcmp(it->status, "published") == 0);
 			tv_set_str(m, "public_url", arena_printf(&r->arena, "/o/%s/items/%lld", r->org.slug, it->id));
-			if (it->id && (rc = item_review_fill(r, it, ctx, m)))
+			if (it->id && ((rc = item_review_fill(r, it, ctx, m)) || (rc = deliveries_item_fill(r, it->id, m))))
 				return respond_server_error(r, rc);
 		}
 	} else {

@@ -16,6 +16,7 @@
 #include "domain/catalog/review.h"
 #include "domain/safety/scan.h"
 #include "http/h_items.h"
+#include "domain/channels/outbox.h"
 #include "http/http.h"
 #include "http/static_site.h"
 #include "render/markdown.h"
@@ -279,6 +280,8 @@ int h_admin_item_action(struct req *r)
 					 &it, msg, NULL);
 		log_info("item %lld %s by %s%s%s", r->id, action, r->user.username, index_no ? " as " : "",
 			 index_no ? index_no : "");
+		/* deliveries queued in the transaction: send them now, not at the next look */
+		outbox_wake(r->app->outbox);
 		return item_form(r, 200, &it, static_after(r, action, published, target), notice);
 	}
 	return respond_server_error(r, rc ? rc : ERR_INTERNAL);

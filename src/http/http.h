@@ -37,6 +37,7 @@ struct app {
 	const struct static_site *site; /* serve --static: pages kept as files (NULL: none) */
 	const struct signkey *feed_key; /* signs the export feed (NULL: not configured) */
 	const char *public_url;       /* "https://host" of absolute links in the export (NULL: the request's Host) */
+	struct outbox *outbox;        /* the delivery workers (NULL: none); outbox_wake after publishing */
 	struct app_limits {           /* per client address (http/ratelimit.h) */
 		struct ratelimit *search;          /* searches with a query: portal and API */
 		struct ratelimit *apply;           /* posts of the online application form */

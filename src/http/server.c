@@ -31,6 +31,7 @@
 #include "store/db.h"
 #include "store/fts.h"
 #include "core/signkey.h"
+#include "domain/channels/outbox.h"
 #include "http/static_site.h"
 #include "http/view.h"
 #include "store/publication.h"
@@ -393,6 +394,8 @@ struct tv *page_ctx(struct req *r, const char *title)
 			tv_set_bool(o, "can_edit", req_can(r, PERM_EDIT));
 			tv_set_bool(o, "can_admin", req_can(r, PERM_ADMIN));
 			tv_set_bool(o, "can_audit", req_can(r, PERM_AUDIT));
+			/* the deliveries page (h_deliveries.c) */
+			tv_set_bool(o, "can_deliveries", req_can(r, PERM_PUBLISH) || req_can(r, PERM_ADMIN));
 		}
 	}
 	if (r->staff) {
@@ -1367,6 +1370,29 @@ static void limits_close(struct app_limits *l)
 	ratelimit_free(l->mailbox_letters);
 }
 
+/* The delivery workers, on their own connections. */
+static int start_outbox(struct app *app, const struct serve_opts *o)
+{
+	const char *base = o->public_url ? o->public_url : o->static_base;
+	struct outbox_opts ob = {
+		.db_target = o->db_path,
+		.fts = app->fts,
+		.files_dir = o->files_dir,
+		.base_url = base ? base : arena_printf(&app->arena, "http://%s", o->listen ? o->listen : "127.0.0.1:8080"),
+		.backoff_ms = o->delivery_backoff_ms,
+		.max_attempts = o->delivery_max_attempts,
+		.lease_ms = o->delivery_lease_ms,
+		.workers = o->delivery_workers,
+		.net = { .timeout_ms = o->delivery_timeout_ms,
+			 .connect_timeout_ms = o->delivery_timeout_ms > 0 && o->delivery_timeout_ms < 10000
+						       ? o->delivery_timeout_ms : 0 },
+	};
+
+	if (!ob.base_url)
+		return ERR_NOMEM;
+	return outbox_start(&ob, &app->outbox);
+}
+
 int http_server_start(const struct serve_opts *o, struct http_server **out)
 {
 	struct http_server *sv = calloc(1, sizeof(*sv));
@@ -1475,6 +1501,8 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 		rc = err_log(ERR_IO, "serve: cannot listen on %s", o->listen);
 		goto fail;
 	}
+	if (!o->no_listen && o->delivery_workers >= 0 && (rc = start_outbox(app, o)))
+		goto fail;
 	if (!o->no_listen) {
 		if (pthread_create(&sv->flusher, NULL, flush_views, &sv->fl) != 0) {
 			rc = err_log(ERR_INTERNAL, "serve: cannot start the view counter thread");
@@ -1498,6 +1526,9 @@ void http_server_stop(struct http_server *sv)
 	app = &sv->app;
 	if (sv->d)
 		MHD_stop_daemon(sv->d);
+	/* a transfer in flight is abandoned to its lease (given back at once) */
+	outbox_stop(app->outbox);
+	app->outbox = NULL;
 	if (sv->flusher_started) {
 		pthread_mutex_lock(&sv->fl.mu);
 		sv->fl.stop = true;

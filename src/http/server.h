@@ -23,8 +23,14 @@ struct serve_opts {
 	const char *static_dir; /* keep the static pages there after publication (NULL: none) */
 	const char *static_base;/* "http://host" of the static pages' feeds and sitemap */
 	const char *feed_key;   /* the export feed's signing key file (NULL or missing: no export) */
-	const char *public_url; /* "https://host" of the export's absolute links (NULL: the request's Host) */
 	bool no_listen;         /* no socket, no threads: the caller hands in connections (fuzzing) */
+	/* the delivery outbox (domain/channels/outbox.h); 0: its defaults */
+	int delivery_workers;   /* worker threads (<0: none) */
+	long long delivery_backoff_ms; /* the first retry's delay */
+	long delivery_timeout_ms;      /* one request to a channel */
+	int delivery_max_attempts;
+	long long delivery_lease_ms;   /* how long a send may take before another worker may take it over */
+	const char *public_url; /* "https://host" for absolute links in deliveries (NULL: static_base or listen) */
 };
 
 struct http_server;

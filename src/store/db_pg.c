@@ -609,7 +609,7 @@ static const char sql_audit_install[] =
 	"FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
 	"AND c.relname NOT IN ('audit_log', 'schema_migrations', 'meta', 'item_counts', 'login_failures', "
-	"'login_pending') "
+	"'login_pending', 'deliveries', 'delivery_log', 'delivery_secrets', 'delivery_tokens') "
 	"AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'gk_audit') LOOP "
 	"EXECUTE format('CREATE TRIGGER gk_audit AFTER INSERT OR UPDATE OR DELETE ON %I "
 	"FOR EACH ROW EXECUTE FUNCTION gk_audit_row()', t); "

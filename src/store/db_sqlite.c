@@ -674,7 +674,9 @@ static int sq_backup(struct sdb *db, const char *path)
  * index; login failures and the short-lived token between password and
  * TOTP code are recorded as events by the login handler */
 static const char *const audit_skip_tables[] = {
-	"audit_log", "schema_migrations", "meta", "item_counts", "login_failures", "login_pending", NULL,
+	"audit_log", "schema_migrations", "meta", "item_counts", "login_failures", "login_pending",
+	/* the outbox (0018): machine state and secrets (delivery_channels.secret_fp is audited) */
+	"deliveries", "delivery_log", "delivery_secrets", "delivery_tokens", NULL,
 };
 /* derived or noisy columns left out of the JSON (views: the counter the
  * view flusher bumps; body_text, body_html: derived from body_md) */

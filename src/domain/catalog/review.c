@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "domain/catalog/catalog.h"
+#include "domain/channels/outbox.h"
 #include "domain/safety/extract.h"
 #include "domain/safety/scan.h"
 #include "store/db.h"
@@ -225,9 +226,11 @@ static int publish(struct db *db, struct arena *a, const struct org *org, const 
 	date_format(date_today_cn(), today);
 	if (!it->corrects_id) {
 		*result_item = it->id;
-		if ((rc = catalog_publish_in_tx(db, a, org, it->id, now, index_no)))
+		if ((rc = catalog_publish_in_tx(db, a, org, it->id, now, index_no)) ||
+		    (rc = store_item_review_state(db, org->id, it->id, "published", 0, 0, now)))
 			return rc;
-		return store_item_review_state(db, org->id, it->id, "published", 0, 0, now);
+		/* the channels' deliveries, in the publishing transaction */
+		return outbox_enqueue(db, org->id, it->id, "publish", now, NULL);
 	}
 	/* a correction: the original keeps its 索引号; its old content is kept */
 	{
@@ -241,7 +244,8 @@ static int publish(struct db *db, struct arena *a, const struct org *org, const 
 		if ((rc = store_item_version_save(db, org->id, orig.id, today, comment)) ||
 		    (rc = store_item_correction_merge(db, org->id, it->id, orig.id, today, now)) ||
 		    (rc = store_item_review_add(db, org->id, orig.id, orig.version + 1, 0, "correct", comment,
-						who->user_id, now)))
+						who->user_id, now)) ||
+		    (rc = outbox_enqueue(db, org->id, orig.id, "correct", now, NULL)))
 			return rc;
 		*index_no = orig.index_no;
 		return 0;
@@ -308,6 +312,8 @@ static int step(struct db *db, struct arena *a, const struct org *org, long long
 	if (!rc && !(rc = store_item_review_state(db, org->id, item_id, to, 0, 0, now)))
 		rc = store_item_review_add(db, org->id, item_id, it.version + 1, it.review_level, decision, comment,
 					   who->user_id, now);
+	if (!rc && strcmp(decision, "withdraw") == 0)
+		rc = outbox_enqueue(db, org->id, item_id, "withdraw", now, NULL);
 	return end_step(db, rc);
 }
 
