@@ -44,6 +44,7 @@ struct app {
 		struct ratelimit *track;           /* wrong 查询码 on the tracking pages and API */
 		struct ratelimit *mailbox_tries;   /* posts of the mailbox form */
 		struct ratelimit *mailbox_letters; /* letters stored through it */
+		struct ratelimit *subscribe;       /* posts of the e-mail subscription form (each mails) */
 	} limits;
 };
 

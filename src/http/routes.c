@@ -81,6 +81,7 @@ static const struct param_spec p_api_items[] = {
 #include "http/routes_review.inc"
 #include "http/routes_static.inc"
 #include "http/routes_export.inc"
+#include "http/routes_subscribe.inc"
 #include "http/routes_channels.inc"
 
 const struct route routes[] = {
@@ -150,6 +151,7 @@ const struct route routes[] = {
 	ROUTES_REVIEW
 	ROUTES_STATIC
 	ROUTES_EXPORT
+	ROUTES_SUBSCRIBE
 	ROUTES_CHANNELS
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },

@@ -1356,7 +1356,8 @@ static int limits_open(struct app_limits *l, const struct serve_opts *o)
 	    ratelimit_new(600, 10, 4096, &l->track) ||
 	    /* the mailbox: 5 letters stored and 20 attempts in 10 minutes */
 	    ratelimit_new(600, 20, 1024, &l->mailbox_tries) ||
-	    ratelimit_new(600, 5, 1024, &l->mailbox_letters))
+	    ratelimit_new(600, 5, 1024, &l->mailbox_letters) ||
+	    ratelimit_new(3600, 20, 1024, &l->subscribe))
 		return ERR_NOMEM;
 	return 0;
 }
@@ -1368,6 +1369,7 @@ static void limits_close(struct app_limits *l)
 	ratelimit_free(l->track);
 	ratelimit_free(l->mailbox_tries);
 	ratelimit_free(l->mailbox_letters);
+	ratelimit_free(l->subscribe);
 }
 
 /* The delivery workers, on their own connections. */

@@ -1,7 +1,7 @@
 -- 0019: publication outward. The events of the public catalog (publish,
 -- correct, withdraw) in one monotonic sequence, the cursor of the
 -- platform's pull feed (/api/v1/export); the static tree's pending failure
--- per agency. (SQLite: the triggers; 0019_publication.pg.sql is the same
+-- per agency; e-mail subscribers. (SQLite: the triggers; 0019_publication.pg.sql is the same
 -- for PostgreSQL.)
 
 -- one row per change of what the public sees of an item: the id is the
@@ -56,4 +56,43 @@ CREATE TABLE static_failures (
 	org_id BIGINT PRIMARY KEY REFERENCES orgs(id),
 	failed_at TEXT NOT NULL,
 	message TEXT NOT NULL
+);
+
+-- e-mail subscriptions (the 'email' delivery channel sends to them):
+-- a citizen subscribes to an agency's categories, confirms through a link
+-- mailed to the address (only the token's SHA-256 is kept), and leaves in
+-- one click through the token in every mail (RFC 8058). categories: '' for
+-- every category, else ',ID,ID,' (matched with instr); a new choice waits
+-- in pending_categories until confirmed, so nobody changes another's
+-- subscription by typing their address.
+CREATE TABLE subscribers (
+	id @ID@,
+	org_id BIGINT NOT NULL REFERENCES orgs(id),
+	email TEXT NOT NULL,                  -- as given, the domain in lower case
+	categories TEXT NOT NULL DEFAULT '',
+	pending_categories TEXT,
+	state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'confirmed', 'unsubscribed')),
+	confirm_hash TEXT,                    -- SHA-256 (hex) of the confirmation token, NULL once used
+	confirm_sent_at TEXT,
+	unsub_token TEXT NOT NULL UNIQUE,     -- in the List-Unsubscribe link of every mail
+	created_at TEXT NOT NULL,
+	confirmed_at TEXT,
+	unsubscribed_at TEXT,
+	rejected_at TEXT,                     -- the SMTP server refused the address (550 ...)
+	rejected_message TEXT NOT NULL DEFAULT '',
+	UNIQUE (org_id, email)
+);
+CREATE INDEX subscribers_send ON subscribers(org_id, state, id);
+
+-- which subscribers a delivery of the 'email' channel has been through:
+-- a retry after a failure half-way sends only to the others (machine
+-- state, like deliveries: not audited)
+CREATE TABLE email_sends (
+	org_id BIGINT NOT NULL REFERENCES orgs(id),
+	delivery_id BIGINT NOT NULL REFERENCES deliveries(id),
+	subscriber_id BIGINT NOT NULL REFERENCES subscribers(id),
+	state TEXT NOT NULL CHECK (state IN ('sent', 'rejected')),
+	message TEXT NOT NULL DEFAULT '',
+	at TEXT NOT NULL,
+	PRIMARY KEY (delivery_id, subscriber_id)
 );
