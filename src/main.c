@@ -60,7 +60,9 @@ static const struct cmd cmds[] = {
 	  "  --trusted-proxy ADDR  反向代理（如 nginx）的 IP 地址：只有来自这个地址的请求，才以\n"
 	  "                     X-Forwarded-For 的最后一项作为访问者地址（用于频率限制、登录锁定和审计日志）\n"
 	  "  --instance NAME    在响应头 X-Gongkai-Instance 中写出本实例的名称（多台服务器时便于排查）\n"
-	  "  --public-url URL   推送内容中链接的网址前缀（默认 --static-base，否则 http://监听地址）\n"
+	  "	  "  --feed-key PATH    导出接口的签名密钥文件（默认：数据库文件名加 .feed-key；没有时导出接口关闭）\n"
+	  "  --public-url URL   推送内容中链接的网址前缀（默认 --static-base，否则 http://监听地址）；\n"
+	  "                     导出接口中链接的网址前缀（默认：请求的 Host）\n"
 	  "  --delivery-workers N     推送线程数，0-16，0 为不在本进程推送（默认 2）\n"
 	  "  --delivery-backoff-ms N  推送失败后第一次重试的间隔（毫秒，默认 60000，之后逐次加倍，最长 360 倍）\n"
 	  "  --delivery-timeout-ms N  每次请求渠道的超时（毫秒，默认 30000）\n"
@@ -225,6 +227,16 @@ static const struct cmd cmds[] = {
 	  "  --items-prev, --items-delta N,N,N,N\n"
 	  "                     2019 年格式表二中行政许可、其他对外管理服务事项、行政处罚、行政强制的\n"
 	  "                     “上一年项目数量”和“本年增/减”（登记簿只记录决定，不记录事项）\n" DB_HELP },
+	{ "feed", cli_feed, "导出接口（供政府网站平台拉取）的签名密钥",
+	  "用法：gongkai feed keygen [--key PATH]\n"
+	  "      gongkai feed public-key [--key PATH]\n"
+	  "\n"
+	  "keygen 生成 Ed25519 签名密钥（只生成一次，已存在时不覆盖），public-key 显示其编号和公钥。\n"
+	  "导出接口 /api/v1/export 的每个响应都用它签名（X-Gongkai-Signature），平台凭\n"
+	  "/api/v1/export/public-key 公布的公钥验证。密钥文件权限为 0600，放在网站目录之外。\n"
+	  "\n"
+	  "选项：\n"
+	  "  --key PATH         密钥文件（默认：数据库文件名加 .feed-key）\n" DB_HELP },
 	{ "backup", cli_backup, "在线备份数据库到新文件",
 	  "用法：gongkai backup FILE\n"
 	  "\n"

@@ -51,6 +51,10 @@ int cli_applications(const struct cli *c, int argc, char **argv);
 int cli_registers(const struct cli *c, int argc, char **argv);
 int cli_report(const struct cli *c, int argc, char **argv);
 int cli_publish_static(const struct cli *c, int argc, char **argv);
+int cli_feed(const struct cli *c, int argc, char **argv);
+/* The export feed's signing key beside the database ("<db>.feed-key" in
+ * buf), or NULL when the database is not a file (PostgreSQL). */
+const char *cli_feed_key_default(const struct cli *c, char *buf, size_t n);
 
 /* c->db_path as it may be shown: a PostgreSQL connection string with its
  * password replaced by "***" (thread-local buffer, valid until the next

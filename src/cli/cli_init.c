@@ -4,12 +4,14 @@
  * first, so a second run changes nothing and says so. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/signkey.h"
 #include "core/str.h"
 #include "domain/catalog/catalog.h"
 #include "store/db.h"
@@ -69,7 +71,7 @@ int cli_init(const struct cli *c, int argc, char **argv)
 	};
 	const char *admin = "admin", *org_name = NULL, *org_slug = NULL, *org_code = NULL;
 	const char *password = NULL, *calendar = NULL;
-	bool made_platform = false, made_agency = false;
+	bool made_platform = false, made_agency = false, made_key = false;
 	struct arena a;
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
@@ -168,7 +170,22 @@ int cli_init(const struct cli *c, int argc, char **argv)
 		printf("已创建机构：%s（%s），含默认公开类别\n", org_name, org_slug);
 	else if (org_slug)
 		printf("机构 %s 已存在，未做改动\n", org_slug);
-	if (!applied && !made_platform && !password && !calendar && !made_agency)
+	/* the export feed's signing key, once, beside a database file */
+	{
+		char buf[4096];
+		const char *kp = cli_feed_key_default(c, buf, sizeof(buf));
+		struct signkey k;
+
+		if (kp && (rc = signkey_generate(kp, &k)) == 0) {
+			printf("已生成导出接口的签名密钥：%s（编号 %s）\n", kp, k.id);
+			made_key = true;
+			signkey_clear(&k);
+		} else if (kp && rc != ERR_CONFLICT) {
+			rc = cli_fail("无法写入签名密钥 %s：%s", kp, cli_errno_text(errno));
+			goto out;
+		}
+	}
+	if (!applied && !made_platform && !password && !calendar && !made_agency && !made_key)
 		printf("数据库 %s 已初始化，未做改动\n", cli_db_label(c));
 	rc = CLI_OK;
 out:

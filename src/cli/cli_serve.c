@@ -89,6 +89,7 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		{ "static-base", required_argument, NULL, 'B' },
 		{ "trusted-proxy", required_argument, NULL, 'X' },
 		{ "instance", required_argument, NULL, 'I' },
+		{ "feed-key", required_argument, NULL, 'k' },
 		{ "public-url", required_argument, NULL, 'U' },
 		{ "delivery-workers", required_argument, NULL, 'W' },
 		{ "delivery-backoff-ms", required_argument, NULL, 'K' },
@@ -102,6 +103,7 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 	struct db *db = NULL;
 	struct fts_ctx *fts = NULL;
 	long long threads = 0, users = 0, max_mb = 0, v = 0;
+	char feed_key[4096];
 	int o, rc;
 
 	arena_init(&a, 0);
@@ -163,6 +165,9 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 			break;
 		case 'I':
 			so.instance = optarg;
+			break;
+		case 'k':
+			so.feed_key = optarg;
 			break;
 		case 'U':
 			so.public_url = optarg;
@@ -254,6 +259,12 @@ int cli_serve(const struct cli *c, int argc, char **argv)
 		rc = cli_usage_fail(c, "--public-url 应为 http://主机[:端口] 或 https://主机[:端口]");
 		goto out;
 	}
+	if (so.feed_key && !*so.feed_key) {
+		rc = cli_usage_fail(c, "--feed-key 不能为空");
+		goto out;
+	}
+	if (!so.feed_key)
+		so.feed_key = cli_feed_key_default(c, feed_key, sizeof(feed_key));
 	rc = CLI_FAIL;
 	/* not fatal: publishing works, and the staff see why the static pages lag */
 	if (so.static_dir && access(so.static_dir, W_OK) != 0)

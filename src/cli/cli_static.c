@@ -66,6 +66,7 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 		{ "base-url", required_argument, NULL, 'b' },
 		{ "verify", required_argument, NULL, 'v' },
 		{ "item", required_argument, NULL, 'i' },
+		{ "files", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct static_site site = { .base = DEFAULT_BASE };
@@ -76,7 +77,7 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 	struct fts_ctx *fts = NULL;
 	struct static_stats st;
 	struct timespec t0, t1;
-	char err[512];
+	char err[512], files[4096];
 	int o, rc;
 
 	cli_opt_reset();
@@ -93,6 +94,11 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 			break;
 		case 'b':
 			site.base = optarg;
+			break;
+		case 'f':
+			if (!*optarg)
+				return cli_usage_fail(c, "--files 不能为空");
+			site.files = optarg;
 			break;
 		case 'v':
 			check = optarg;
@@ -122,6 +128,11 @@ int cli_publish_static(const struct cli *c, int argc, char **argv)
 		return cli_usage_fail(c, "--org 不是有效的机构标识：%s", org);
 	if (cli_db_require(c))
 		return CLI_FAIL;
+	/* the attachments' store: as serve's --files (beside the database) */
+	if (!site.files) {
+		snprintf(files, sizeof(files), "%s.files", c->db_path);
+		site.files = files;
+	}
 	if (cli_db_open(c, true, &db, &fts, NULL)) {
 		cli_db_close(db, fts);
 		return CLI_FAIL;

@@ -65,7 +65,39 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-int afile_write(const char *path, const void *p, size_t n, bool sync)
+/* The bytes of a new file: from a buffer, or copied from a file descriptor
+ * while hashed. */
+struct afile_src {
+	const char *p;
+	size_t n;
+	int fd;                 /* >= 0: copy from it */
+	crypto_hash_sha256_state *sha;
+	long long copied;
+};
+
+static int fill(int fd, struct afile_src *src)
+{
+	char chunk[65536];
+
+	if (src->fd < 0)
+		return write_all(fd, src->p, src->n);
+	for (;;) {
+		ssize_t r = read(src->fd, chunk, sizeof(chunk));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return ERR_IO;
+		if (r == 0)
+			return 0;
+		crypto_hash_sha256_update(src->sha, (const unsigned char *)chunk, (unsigned long long)r);
+		src->copied += r;
+		if (write_all(fd, chunk, (size_t)r))
+			return ERR_IO;
+	}
+}
+
+static int replace(const char *path, struct afile_src *src, bool sync)
 {
 	char dir[4096], tmp[4096 + 32];
 	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
@@ -92,7 +124,7 @@ int afile_write(const char *path, const void *p, size_t n, bool sync)
 	}
 	if ((fd = mkstemp(tmp)) < 0)
 		return ERR_IO;
-	if (fchmod(fd, 0644) != 0 || write_all(fd, p, n) || (sync && fsync(fd) != 0))
+	if (fchmod(fd, 0644) != 0 || fill(fd, src) || (sync && fsync(fd) != 0))
 		goto fail;
 	if (close(fd) != 0) {
 		fd = -1;
@@ -113,6 +145,13 @@ fail:
 	return ERR_IO;
 }
 
+int afile_write(const char *path, const void *p, size_t n, bool sync)
+{
+	struct afile_src src = { .p = p, .n = n, .fd = -1 };
+
+	return replace(path, &src, sync);
+}
+
 static void to_hex(const unsigned char *d, char hex[65])
 {
 	static const char digits[] = "0123456789abcdef";
@@ -122,6 +161,28 @@ static void to_hex(const unsigned char *d, char hex[65])
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}
 	hex[64] = '\0';
+}
+
+int afile_copy(const char *path, const char *from, bool sync, char hex[65], long long *size)
+{
+	crypto_hash_sha256_state st;
+	unsigned char d[crypto_hash_sha256_BYTES];
+	struct afile_src src = { .fd = open(from, O_RDONLY | O_CLOEXEC), .sha = &st };
+	int rc, saved;
+
+	if (src.fd < 0)
+		return errno == ENOENT ? ERR_NOT_FOUND : ERR_IO;
+	crypto_hash_sha256_init(&st);
+	rc = replace(path, &src, sync);
+	saved = errno;
+	close(src.fd);
+	errno = saved;
+	if (rc)
+		return rc;
+	crypto_hash_sha256_final(&st, d);
+	to_hex(d, hex);
+	*size = src.copied;
+	return 0;
 }
 
 void afile_sha256_hex(const void *p, size_t n, char hex[65])

@@ -17,6 +17,11 @@ int afile_mkdirs(const char *dir);
  * was. 0 or ERR_IO (errno set). */
 int afile_write(const char *path, const void *p, size_t n, bool sync);
 
+/* afile_write of the contents of the file from (copied in chunks, never
+ * whole in memory); hex and size get the digest and size of what was
+ * copied. 0, ERR_NOT_FOUND (no file from) or ERR_IO (errno set). */
+int afile_copy(const char *path, const char *from, bool sync, char hex[65], long long *size);
+
 /* Lowercase hex SHA-256 of (p, n) into hex (65 bytes with the NUL). */
 void afile_sha256_hex(const void *p, size_t n, char hex[65]);
 /* The same of a file's contents, and its size. 0, ERR_NOT_FOUND or ERR_IO. */

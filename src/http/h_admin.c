@@ -22,6 +22,7 @@
 #include "http/h_items.h"
 #include "http/h_deliveries.h"
 #include "http/http.h"
+#include "http/static_site.h"
 #include "http/view.h"
 #include "render/html.h"
 #include "render/markdown.h"
@@ -622,8 +623,8 @@ int item_form(struct req *r, int status, const struct item *it, const char *erro
 			tv_set_str(a, "filename", atts[i].filename);
 			tv_set_str(a, "mime", atts[i].mime);
 			tv_set_int(a, "size", atts[i].size);
-			tv_set_str(a, "url", arena_printf(&r->arena, "/o/%s/items/%lld/files/%lld", r->org.slug,
-							  it->id, atts[i].id));
+			tv_set_str(a, "url",
+				   view_attachment_url(&r->arena, r->org.slug, it->id, atts[i].id, atts[i].filename));
 		}
 	}
 	tv_set_int(ctx, "max_upload_mb", r->app->max_upload >> 20);
@@ -915,7 +916,7 @@ static int category_store(struct req *r, bool is_new)
 	if (rc)
 		return respond_server_error(r, rc);
 	log_info("category %lld %s by %s", c.id, is_new ? "added" : "changed", r->user.username);
-	return categories_page(r, 200, NULL, is_new ? "类别已添加。" : "类别已保存。");
+	return categories_page(r, 200, static_after_change(r, 0, c.id), is_new ? "类别已添加。" : "类别已保存。");
 }
 
 int h_admin_category_add(struct req *r)
@@ -947,7 +948,7 @@ int h_admin_category_delete(struct req *r)
 	}
 	if ((rc = db_commit(req_db(r))))
 		return respond_server_error(r, rc);
-	return categories_page(r, 200, NULL, "类别已删除。");
+	return categories_page(r, 200, static_after_change(r, 0, r->id), "类别已删除。");
 }
 
 /* ---- 指南 ---- */
@@ -975,8 +976,10 @@ int h_admin_guide_save(struct req *r)
 	now_utc(now);
 	if ((rc = store_org_set_guide(req_db(r), r->org.id, md ? md : "", now)))
 		return respond_server_error(r, rc);
+	r->org.guide_md = md ? md : "";  /* the static pages are built from r->org */
 	ctx = page_ctx(r, "编辑政府信息公开指南");
 	tv_set_str(ctx, "guide_md", md);
 	tv_set_str(ctx, "notice", "指南已保存。");
+	tv_set_str(ctx, "error", static_after_change(r, 0, 0));
 	return respond_html(r, 200, "admin_guide", ctx);
 }

@@ -134,8 +134,8 @@ int h_api_item(struct req *r)
 		json_object_set_new(a, "mime", json_string(atts[i].mime));
 		json_object_set_new(a, "size", json_integer(atts[i].size));
 		json_object_set_new(a, "sha256", json_string(atts[i].sha256));
-		json_object_set_new(a, "url", json_string(arena_printf(&r->arena, "/o/%s/items/%lld/files/%lld",
-									org.slug, it.id, atts[i].id)));
+		json_object_set_new(a, "url", json_string(view_attachment_url(&r->arena, org.slug, it.id, atts[i].id,
+									       atts[i].filename)));
 		json_array_append_new(al, a);
 	}
 	json_object_set_new(j, "attachments", al);

@@ -333,6 +333,8 @@ static int channel_form_ctx(struct req *r, struct tv *m, const struct dchan_form
 	tv_set_str(m, "endpoint", f->endpoint);
 	tv_set_str(m, "app_id", f->app_id);
 	tv_set_str(m, "author", f->author);
+	tv_set_str(m, "mail_from", f->mail_from);
+	tv_set_str(m, "reply_to", f->reply_to);
 	tv_set_str(m, "secret_fp", secret_fp && *secret_fp ? secret_fp : NULL);
 	tv_set_bool(m, "all_categories", f->all_categories);
 	l = tv_set_list(m, "kinds");
@@ -423,6 +425,8 @@ static void read_form(struct req *r, struct dchan_form *f)
 	f->app_id = param_str(r, "app_id");
 	f->secret = param_str(r, "secret");
 	f->author = param_str(r, "author");
+	f->mail_from = param_str(r, "mail_from");
+	f->reply_to = param_str(r, "reply_to");
 	f->all_categories = param_str(r, "all_categories") != NULL;
 	f->stat_channel_id = param_int(r, "stat_channel", 0);
 	f->cats = cats;
@@ -487,6 +491,8 @@ int h_channel(struct req *r)
 	author = dchan_config_str(&r->arena, c.config, "author");
 	f = (struct dchan_form){ .kind = c.kind, .name = c.name, .enabled = c.enabled, .endpoint = c.endpoint,
 				 .app_id = c.app_id, .author = author, .all_categories = c.all_categories,
+				 .mail_from = dchan_config_str(&r->arena, c.config, "from"),
+				 .reply_to = dchan_config_str(&r->arena, c.config, "reply_to"),
 				 .cats = c.categories, .ncats = c.ncategories, .stat_channel_id = c.stat_channel_id };
 	return edit_page(r, 200, c.id, &f, c.secret_fp, NULL, done_notice(r));
 }

@@ -9,14 +9,14 @@
 #include "core/log.h"
 #include "http/http.h"
 #include "render/html.h"
+#include "store/publication.h"
 #include "store/store.h"
 #include "core/banned.h"
 
 #define FEED_ENTRIES 50
 #define SITEMAP_MAX 50000 /* the sitemap protocol's limit for one file */
 
-/* "http://host" as the client reached us (X-Forwarded-Proto honoured). */
-static const char *base_url(struct req *r)
+const char *req_base_url(struct req *r)
 {
 	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
 	const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
@@ -38,14 +38,19 @@ static void xml_text(struct buf *b, const char *s)
 		xml_escape(b, s, strlen(s));
 }
 
+/* An Atom feed (RFC 4287) of the org's newest published items, or of one
+ * category's: feed and entries with id, title, updated and the alternate
+ * link to the HTML page; the feed's author is the agency (the entries
+ * inherit it). updated is the time of the latest publication event (a
+ * correction updates its entry and the feed; a withdrawal drops the entry
+ * and updates the feed), published the item's date of publication. Built
+ * from stored times only, so that the static tree's copy is identical. */
 int page_feed(struct req *r, long long category_id, const char *base, struct page *p)
 {
-	struct item_filter f = { .org_id = r->org.id, .category_id = category_id, .status = "published",
-				 .limit = FEED_ENTRIES };
 	struct category cat = { 0 };
-	struct item_row *rows;
+	struct feed_entry *rows;
+	const char *updated;
 	size_t n;
-	char updated[21];
 	struct buf b;
 	int rc;
 
@@ -56,11 +61,12 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 		if (rc)
 			return rc;
 	}
-	if ((rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
+	if ((rc = store_feed_entries(req_db(r), &r->arena, r->org.id, category_id, FEED_ENTRIES, &rows, &n)) ||
+	    (rc = store_feed_updated(req_db(r), &r->arena, r->org.id, category_id, &updated)))
 		return rc;
-	time_format_utc(time(NULL), updated);
 	buf_init(&b, &r->arena, 4 * 1024 * 1024);
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>");
 	xml_text(&b, r->org.name);
 	if (category_id) {
 		buf_puts(&b, " - ");
@@ -71,14 +77,16 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 	buf_printf(&b, "/o/%s/", r->org.slug);
 	if (category_id)
 		buf_printf(&b, "catalog?category=%lld", category_id);
-	/* the feed changes when its newest entry does */
-	if (n && rows[0].published_on)
-		buf_printf(&b, "</id>\n<updated>%sT00:00:00+08:00</updated>\n", rows[0].published_on);
-	else
-		buf_printf(&b, "</id>\n<updated>%s</updated>\n", updated);
-	buf_puts(&b, "<link rel=\"self\" href=\"");
+	buf_puts(&b, "</id>\n<updated>");
+	xml_text(&b, updated ? updated : "1970-01-01T00:00:00Z");
+	buf_puts(&b, "</updated>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
 	xml_text(&b, base);
 	xml_text(&b, r->url);
+	buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+	xml_text(&b, base);
+	buf_printf(&b, "/o/%s/", r->org.slug);
+	if (category_id)
+		buf_printf(&b, "catalog?category=%lld", category_id);
 	buf_puts(&b, "\"/>\n<author><name>");
 	xml_text(&b, r->org.name);
 	buf_puts(&b, "</name></author>\n");
@@ -89,10 +97,20 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 		xml_text(&b, rows[i].title);
 		buf_puts(&b, "</title>\n<id>");
 		xml_text(&b, base);
-		buf_printf(&b, "/o/%s/items/%lld</id>\n<link href=\"", rows[i].org_slug, rows[i].id);
+		buf_printf(&b, "/o/%s/items/%lld</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
+			   rows[i].org_slug, rows[i].id);
 		xml_text(&b, base);
 		buf_printf(&b, "/o/%s/items/%lld\"/>\n", rows[i].org_slug, rows[i].id);
-		buf_printf(&b, "<updated>%sT00:00:00+08:00</updated>\n<category term=\"", day);
+		buf_puts(&b, "<published>");
+		xml_text(&b, day);
+		buf_puts(&b, "T00:00:00+08:00</published>\n<updated>");
+		if (rows[i].updated_at) {
+			xml_text(&b, rows[i].updated_at);
+		} else {
+			xml_text(&b, day);
+			buf_puts(&b, "T00:00:00+08:00");
+		}
+		buf_puts(&b, "</updated>\n<category term=\"");
 		xml_text(&b, rows[i].category);
 		buf_puts(&b, "\"/>\n<summary>");
 		if (rows[i].index_no) {
@@ -114,7 +132,7 @@ int page_feed(struct req *r, long long category_id, const char *base, struct pag
 int h_feed(struct req *r)
 {
 	struct page p;
-	int rc = page_feed(r, 0, base_url(r), &p);
+	int rc = page_feed(r, 0, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -122,7 +140,7 @@ int h_feed(struct req *r)
 int h_feed_category(struct req *r)
 {
 	struct page p;
-	int rc = page_feed(r, r->id, base_url(r), &p);
+	int rc = page_feed(r, r->id, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -225,7 +243,7 @@ int page_sitemap_year(struct req *r, long long year, const char *base, struct pa
 int h_sitemap(struct req *r)
 {
 	struct page p;
-	int rc = page_sitemap(r, base_url(r), &p);
+	int rc = page_sitemap(r, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -233,7 +251,7 @@ int h_sitemap(struct req *r)
 int h_sitemap_pages(struct req *r)
 {
 	struct page p;
-	int rc = page_sitemap_pages(r, base_url(r), &p);
+	int rc = page_sitemap_pages(r, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }
@@ -241,7 +259,7 @@ int h_sitemap_pages(struct req *r)
 int h_sitemap_year(struct req *r)
 {
 	struct page p;
-	int rc = page_sitemap_year(r, r->id, base_url(r), &p);
+	int rc = page_sitemap_year(r, r->id, req_base_url(r), &p);
 
 	return respond_page(r, rc, &p);
 }

@@ -202,15 +202,9 @@ int h_item_version(struct req *r)
  * repairs. Returns the warning, or NULL. */
 static const char *static_after(struct req *r, const char *action, bool published, long long item_id)
 {
-	struct static_stats st;
-	char err[512];
-
 	if (!r->app->site || !(strcmp(action, "withdraw") == 0 || published))
 		return NULL;
-	if (static_item_changed(r->app, req_db(r), r->app->site, &r->org, item_id, &st, err, sizeof(err)) == 0)
-		return NULL;
-	return arena_printf(&r->arena, "操作已完成，但静态页面未能更新：%s。请管理员检查静态目录后运行 "
-				       "gongkai publish-static --all 重新生成。", err);
+	return static_after_change(r, item_id, 0);
 }
 
 /* POST /admin/o/{org}/items/{id}/action */

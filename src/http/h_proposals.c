@@ -27,6 +27,7 @@
 #include "render/tmpl.h"
 #include "store/proposal.h"
 #include "store/store.h"
+#include "http/static_site.h"
 #include "core/banned.h"
 
 #define PER_PAGE 30
@@ -631,6 +632,10 @@ int h_admin_proposal_action(struct req *r)
 		return respond_server_error(r, rc);
 	log_info("proposal %lld: %s by %s%s%s", p.id, action, r->user.username, index_no ? " as " : "",
 		 index_no ? index_no : "");
+	/* the reply published in the catalog: a failure is recorded and shown
+	 * on the staff pages (the banner) */
+	if (pub)
+		static_after_change(r, p.item_id, 0);
 	return respond_redirect(r, arena_printf(&r->arena, "%s?done=%s", case_url(r, p.id), action));
 }
 

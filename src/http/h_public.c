@@ -268,8 +268,7 @@ static int item_ctx(struct req *r, struct tv *ctx, const struct item *it)
 		tv_set_str(a, "size", atts[i].size >= 1024 * 1024
 			   ? arena_printf(&r->arena, "%.1f MB", (double)atts[i].size / (1024.0 * 1024.0))
 			   : arena_printf(&r->arena, "%.0f KB", (double)atts[i].size / 1024.0 + 0.5));
-		tv_set_str(a, "url", arena_printf(&r->arena, "/o/%s/items/%lld/files/%lld", r->org.slug, it->id,
-						  atts[i].id));
+		tv_set_str(a, "url", view_attachment_url(&r->arena, r->org.slug, it->id, atts[i].id, atts[i].filename));
 	}
 	return 0;
 }
@@ -309,6 +308,7 @@ int h_attachment(struct req *r)
 {
 	struct item it;
 	struct attachment at;
+	const char *name;
 	char path[1024];
 	int rc = store_item_get(req_db(r), &r->arena, r->org.id, r->id, &it);
 
@@ -322,8 +322,16 @@ int h_attachment(struct req *r)
 		return respond_error(r, 404, "文件不存在。");
 	if (rc)
 		return respond_server_error(r, rc);
+	/* /files/{id2}/NAME: the name it is published under (the last segment
+	 * of its link, and its name in the static tree); without it the
+	 * older link */
+	name = view_attachment_name(&r->arena, at.filename);
+	if (!name)
+		return respond_server_error(r, ERR_NOMEM);
+	if (r->rest && strcmp(r->rest, name) != 0)
+		return respond_error(r, 404, "文件不存在。");
 	snprintf(path, sizeof(path), "%s/%.2s/%s", r->app->files_dir, at.sha256, at.sha256);
-	return respond_file(r, path, at.mime, at.filename);
+	return respond_file(r, path, at.mime, name);
 }
 
 #define SEARCH_LIMITED "检索过于频繁：同一网络每分钟的检索次数有上限。"

@@ -25,6 +25,7 @@
 #include "render/tmpl.h"
 #include "store/report_store.h"
 #include "store/store.h"
+#include "http/static_site.h"
 #include "core/banned.h"
 
 #define RENDER_MAX (64 * 1024 * 1024)
@@ -471,6 +472,8 @@ int h_report_publish(struct req *r)
 		return respond_server_error(r, rc);
 	log_info("report %s %d published by %s%s", r->org.slug, e.year, r->user.username,
 		 res.overridden ? " over check errors" : "");
+	/* a failure is recorded and shown on the staff pages (the banner) */
+	static_after_change(r, res.item_id, 0);
 	return respond_redirect(r, report_url(r, e.year, "?published=1"));
 }
 

@@ -20,6 +20,7 @@ struct fts_ctx;
 struct tmpl_set;
 struct tv;
 struct static_site;
+struct signkey;
 
 /* Long-lived state, built at start-up and read-only afterwards. */
 struct app {
@@ -36,6 +37,8 @@ struct app {
 	const struct static_site *site; /* serve --static: pages kept as files (NULL: none) */
 	const char *trusted_proxy;    /* serve --trusted-proxy (NULL: none) */
 	const char *instance;         /* serve --instance: X-Gongkai-Instance (NULL: none) */
+	const struct signkey *feed_key; /* signs the export feed (NULL: not configured) */
+	const char *public_url;       /* "https://host" of absolute links in the export (NULL: the request's Host) */
 	struct outbox *outbox;        /* the delivery workers (NULL: none); outbox_wake after publishing */
 	struct app_limits {           /* per client address (http/ratelimit.h) */
 		struct ratelimit *search;          /* searches with a query: portal and API */
@@ -43,6 +46,7 @@ struct app {
 		struct ratelimit *track;           /* wrong 查询码 on the tracking pages and API */
 		struct ratelimit *mailbox_tries;   /* posts of the mailbox form */
 		struct ratelimit *mailbox_letters; /* letters stored through it */
+		struct ratelimit *subscribe;       /* posts of the e-mail subscription form (each mails) */
 	} limits;
 };
 
@@ -154,6 +158,12 @@ int req_store_upload(struct req *r, struct upload *u, char hex[65]);
 /* Responses. Each returns 0 after queueing a response. */
 int respond_html(struct req *r, int status, const char *tmpl_name, struct tv *ctx);
 int respond_bytes(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache);
+/* "http://host" as the client reached us (X-Forwarded-Proto honoured;
+ * only host name characters of the Host header kept). Arena string. */
+const char *req_base_url(struct req *r);
+/* respond_bytes with more headers: name, value, ..., NULL. */
+int respond_bytes_headers(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache,
+			  const char *const *headers);
 int respond_file(struct req *r, const char *path, const char *ctype, const char *disposition_name);
 int respond_json(struct req *r, int status, const char *json);
 /* A generated file to save (Content-Disposition: attachment with the UTF-8

@@ -79,6 +79,9 @@ static const struct param_spec p_api_items[] = {
 #include "http/routes_reports.inc"
 #include "http/routes_accounts.inc"
 #include "http/routes_review.inc"
+#include "http/routes_static.inc"
+#include "http/routes_export.inc"
+#include "http/routes_subscribe.inc"
 #include "http/routes_channels.inc"
 
 const struct route routes[] = {
@@ -92,6 +95,7 @@ const struct route routes[] = {
 	{ M_GET | M_HEAD, "/o/{org}/catalog", h_catalog, R_ORG, p_catalog },
 	{ M_GET | M_HEAD, "/o/{org}/items/{id}", h_item, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/items/{id}/files/{id2}", h_attachment, R_ORG, NULL },
+	{ M_GET | M_HEAD, "/o/{org}/items/{id}/files/{id2}/{*}", h_attachment, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/search", h_search, R_ORG, p_search },
 	{ M_GET | M_HEAD, "/o/{org}/guide", h_guide, R_ORG, NULL },
 	{ M_GET | M_HEAD, "/o/{org}/feed.atom", h_feed, R_ORG, NULL },
@@ -145,6 +149,9 @@ const struct route routes[] = {
 	ROUTES_REPORTS
 	ROUTES_ACCOUNTS
 	ROUTES_REVIEW
+	ROUTES_STATIC
+	ROUTES_EXPORT
+	ROUTES_SUBSCRIBE
 	ROUTES_CHANNELS
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },

@@ -30,8 +30,11 @@
 #include "render/tmpl.h"
 #include "store/db.h"
 #include "store/fts.h"
+#include "core/signkey.h"
 #include "domain/channels/outbox.h"
 #include "http/static_site.h"
+#include "http/view.h"
+#include "store/publication.h"
 #include "core/banned.h"
 
 #define MAX_FORM_BYTES (2 * 1024 * 1024)  /* all non-file fields of one request */
@@ -108,6 +111,12 @@ static int queue(struct req *r, int status, struct MHD_Response *resp)
 
 int respond_bytes(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache)
 {
+	return respond_bytes_headers(r, status, ctype, p, n, cache, NULL);
+}
+
+int respond_bytes_headers(struct req *r, int status, const char *ctype, const char *p, size_t n, const char *cache,
+			  const char *const *headers)
+{
 	struct MHD_Response *resp;
 
 	if (r->method == M_HEAD)
@@ -117,6 +126,8 @@ int respond_bytes(struct req *r, int status, const char *ctype, const char *p, s
 		return ERR_NOMEM;
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "Cache-Control", cache ? cache : "no-store");
+	for (size_t i = 0; headers && headers[i] && headers[i + 1]; i += 2)
+		MHD_add_response_header(resp, headers[i], headers[i + 1]);
 	return queue(r, status, resp);
 }
 
@@ -349,6 +360,25 @@ static const char *calendar_warning(struct req *r)
 			    have[1] ? "" : arena_printf(&r->arena, "%d", y + 1));
 }
 
+/* serve --static: a change of the org's pages the static tree could not
+ * follow, until a full rebuild: the staff's banner with the button (for
+ * those who may publish) that rebuilds. */
+static void static_failure_ctx(struct req *r, struct tv *ctx)
+{
+	const char *at, *msg;
+	struct tv *m;
+
+	if (!r->app->site || !r->org.id ||
+	    store_static_failure_get(req_db(r), &r->arena, r->org.id, &at, &msg) != 0)
+		return;
+	m = tv_set_map(ctx, "static_failure");
+	tv_set_str(m, "at", view_at_cn(r, at));
+	tv_set_str(m, "message", msg);
+	tv_set_str(m, "slug", r->org.slug);
+	tv_set_str(m, "csrf", r->csrf);
+	tv_set_bool(m, "can_retry", req_can(r, PERM_PUBLISH));
+}
+
 struct tv *page_ctx(struct req *r, const char *title)
 {
 	struct tv *ctx = tv_map(&r->arena);
@@ -376,6 +406,7 @@ struct tv *page_ctx(struct req *r, const char *title)
 
 		if (warn)
 			tv_set_str(ctx, "calendar_warning", warn);
+		static_failure_ctx(r, ctx);
 
 		tv_set_str(u, "username", r->user.username);
 		tv_set_str(u, "display_name", *r->user.display_name ? r->user.display_name : r->user.username);
@@ -1352,7 +1383,8 @@ static int limits_open(struct app_limits *l, const struct serve_opts *o)
 	    ratelimit_new(600, 10, 4096, &l->track) ||
 	    /* the mailbox: 5 letters stored and 20 attempts in 10 minutes */
 	    ratelimit_new(600, 20, 1024, &l->mailbox_tries) ||
-	    ratelimit_new(600, 5, 1024, &l->mailbox_letters))
+	    ratelimit_new(600, 5, 1024, &l->mailbox_letters) ||
+	    ratelimit_new(3600, 20, 1024, &l->subscribe))
 		return ERR_NOMEM;
 	return 0;
 }
@@ -1364,6 +1396,7 @@ static void limits_close(struct app_limits *l)
 	ratelimit_free(l->track);
 	ratelimit_free(l->mailbox_tries);
 	ratelimit_free(l->mailbox_letters);
+	ratelimit_free(l->subscribe);
 }
 
 /* The delivery workers, on their own connections. */
@@ -1426,7 +1459,29 @@ int http_server_start(const struct serve_opts *o, struct http_server **out)
 		}
 		site->dir = o->static_dir;
 		site->base = o->static_base ? o->static_base : "http://localhost";
+		site->files = o->files_dir;
 		app->site = site;
+	}
+	app->public_url = o->public_url;
+	if (o->feed_key) {
+		struct signkey *k = arena_zalloc(&app->arena, sizeof(*k));
+
+		if (!k) {
+			rc = ERR_NOMEM;
+			goto fail;
+		}
+		rc = signkey_load(o->feed_key, k);
+		if (rc == 0) {
+			app->feed_key = k;
+			log_info("export: signing key %s (%s)", k->id, o->feed_key);
+		} else if (rc == ERR_NOT_FOUND) {
+			log_warn("export: no signing key at %s (gongkai feed keygen): the export feed is off", o->feed_key);
+		} else {
+			rc = err_log(rc, "serve: the signing key %s cannot be used (%s; it must be a key file of mode 0600)",
+				     o->feed_key, err_name(rc));
+			goto fail;
+		}
+		rc = 0;
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", o->files_dir);
 	if ((mkdir(o->files_dir, 0750) && errno != EEXIST) || (mkdir(tmpdir, 0750) && errno != EEXIST)) {

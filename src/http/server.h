@@ -23,6 +23,7 @@ struct serve_opts {
 	bool https;             /* the site is reached over HTTPS (a proxy in front): send HSTS */
 	const char *static_dir; /* keep the static pages there after publication (NULL: none) */
 	const char *static_base;/* "http://host" of the static pages' feeds and sitemap */
+	const char *feed_key;   /* the export feed's signing key file (NULL or missing: no export) */
 	bool no_listen;         /* no socket, no threads: the caller hands in connections (fuzzing) */
 	/* the reverse proxy's address (as inet_ntop writes it): from it, and
 	 * only from it, the client's address is the last one of

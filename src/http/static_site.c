@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/afile.h"
@@ -13,9 +14,12 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/manifest.h"
+#include "core/date.h"
 #include "http/http.h"
+#include "http/view.h"
 #include "render/tmpl.h"
 #include "store/item_review.h"
+#include "store/publication.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -114,6 +118,42 @@ static int drop(struct gen *g, const char *rel)
 		g->st->removed++;
 	manifest_del(&g->m, rel);
 	return 0;
+}
+
+/* Put a copy of the attachment file from (size, sha256 as registered) at
+ * rel unless the tree already holds it. The copy is hashed as it is made:
+ * a stored file that no longer matches its digest is not published. */
+static int put_file(struct gen *g, const char *rel, const char *from, long long size, const char *sha256)
+{
+	const struct mf_entry *e = manifest_get(&g->m, rel);
+	char *full = arena_printf(&g->a, "%s/%s", g->s->dir, rel);
+	char disk[65], hex[65];
+	long long n;
+	int rc;
+
+	if (!full)
+		return ERR_NOMEM;
+	if (g->full && (rc = manifest_put(&g->keep, rel, size, sha256)))
+		return rc;
+	if (e && e->size == size && strcmp(e->sha256, sha256) == 0 &&
+	    (!g->full || (afile_sha256_file(full, disk, &n) == 0 && n == size && strcmp(disk, sha256) == 0)))
+		return 0;
+	rc = afile_copy(full, from, !g->full, hex, &n);
+	if (rc == ERR_NOT_FOUND) {
+		snprintf(g->err, g->errlen, "附件文件缺失：%s（%s）", from, rel);
+		log_error("static: attachment %s of %s missing", from, rel);
+		return ERR_IO;
+	}
+	if (rc)
+		return fail_io(g, "附件复制", rel);
+	if (n != size || strcmp(hex, sha256) != 0) {
+		unlink(full);
+		snprintf(g->err, g->errlen, "附件文件与登记的摘要不符：%s（%s）", from, rel);
+		log_error("static: attachment %s of %s: sha256 %s, registered %s", from, rel, hex, sha256);
+		return ERR_IO;
+	}
+	g->st->written++;
+	return manifest_put(&g->m, rel, n, hex);
 }
 
 /* The public's request for url in org: what a page builder sees. */
@@ -309,7 +349,8 @@ static int put_sitemap_year(struct gen *g, const struct org *org, int year)
 	return one(g, org, K_SITEMAP_YEAR, year, 0, url, rel, NULL);
 }
 
-/* The version pages in the manifest under prefix ("o/SLUG/items/ID/versions/");
+/* The version pages or attachments in the manifest under prefix
+ * ("o/SLUG/items/ID/versions/", "o/SLUG/items/ID/files/");
  * in a full build, as they were when the run first asked about org_items
  * ("o/SLUG/items/"), sorted once:
  * pages the run writes since are kept anyway, pages it dropped are dropped
@@ -328,7 +369,8 @@ static int old_versions(struct gen *g, const char *org_items, const char *prefix
 		if ((rc = manifest_paths(&g->m, org_items, &all, &nall)))
 			return rc;
 		for (size_t i = 0; i < nall; i++)
-			if (strstr(all[i] + strlen(org_items), "/versions/"))
+			if (strstr(all[i] + strlen(org_items), "/versions/") ||
+			    strstr(all[i] + strlen(org_items), "/files/"))
 				all[k++] = all[i];
 		if (!(g->vorg = arena_strdup(&g->a, org_items)))
 			return ERR_NOMEM;
@@ -350,6 +392,54 @@ static int old_versions(struct gen *g, const char *org_items, const char *prefix
 	for (hi = lo; hi < g->nvpaths && strncmp(g->vpaths[hi], prefix, pl) == 0; hi++)
 		;
 	*n = hi - lo;
+	return 0;
+}
+
+/* An item's attachments (the copies of the file store's files, under the
+ * names of their links), or their removal when gone. */
+static int put_attachments(struct gen *g, const struct org *org, long long id, bool gone)
+{
+	const char *files = g->s->files ? g->s->files : g->app->files_dir;
+	struct attachment *atts = NULL;
+	size_t na = 0, nold;
+	const char **old, **cur;
+	char prefix[300];
+	int rc;
+
+	if (!gone && (rc = store_attachment_list(g->db, &g->a, org->id, id, &atts, &na)))
+		return fail_rc(g, "attachments", rc);
+	if (na && !files) {
+		snprintf(g->err, g->errlen, "未指定附件目录，无法复制附件");
+		return ERR_INVALID;
+	}
+	if (!(cur = arena_alloc(&g->a, (na + 1) * sizeof(*cur))))
+		return ERR_NOMEM;
+	for (size_t i = 0; i < na; i++) {
+		const char *name = view_attachment_name(&g->a, atts[i].filename);
+		char *from = arena_printf(&g->a, "%s/%.2s/%s", files, atts[i].sha256, atts[i].sha256);
+
+		if (!name || !from ||
+		    !(cur[i] = arena_printf(&g->a, "o/%s/items/%lld/files/%lld/%s", org->slug, id, atts[i].id, name)))
+			return ERR_NOMEM;
+		if ((rc = put_file(g, cur[i], from, atts[i].size, atts[i].sha256)))
+			return rc;
+	}
+	snprintf(prefix, sizeof(prefix), "o/%s/items/", org->slug);
+	{
+		char fp[300];
+
+		snprintf(fp, sizeof(fp), "o/%s/items/%lld/files/", org->slug, id);
+		if ((rc = old_versions(g, prefix, fp, &old, &nold)))
+			return rc;
+	}
+	for (size_t i = 0; i < nold; i++) {
+		bool kept = false;
+
+		for (size_t j = 0; j < na && !kept; j++)
+			kept = strcmp(old[i], cur[j]) == 0;
+		if (!kept && (rc = drop(g, old[i])))
+			return rc;
+	}
 	return 0;
 }
 
@@ -394,7 +484,7 @@ static int put_item(struct gen *g, const struct org *org, long long id, bool *co
 		if (!kept && (rc = drop(g, old[i])))
 			return rc;
 	}
-	return 0;
+	return put_attachments(g, org, id, gone);
 }
 
 /* The org's pages that every publication changes: home, catalog first
@@ -536,7 +626,87 @@ int static_build(struct app *app, struct db *db, const struct static_site *s, co
 		rc = put_sitemap(&g);
 	if (!rc)
 		rc = put_assets(&g);
+	rc = gen_close(&g, rc);
+	/* a full build repairs whatever an earlier failure left: the staff's
+	 * warning goes (a tree built from a snapshot of the org list: an org
+	 * added meanwhile had no failure to clear) */
+	if (!rc && full) {
+		struct arena a;
+
+		arena_init(&a, 0);
+		if (org_slug ? store_org_by_slug(db, &a, org_slug, &one_org) == 0 : true) {
+			if (org_slug)
+				rc = store_static_failure_clear(db, one_org.id);
+			else if (!(rc = store_org_list(db, &a, &orgs, &n)))
+				for (size_t i = 0; !rc && i < n; i++)
+					rc = store_static_failure_clear(db, orgs[i].id);
+		}
+		arena_release(&a);
+		if (rc)
+			snprintf(err, errlen, "静态页面已生成，但未能清除失败记录（%s）", err_name(rc));
+	}
+	return rc;
+}
+
+int static_org_changed(struct app *app, struct db *db, const struct static_site *s, const struct org *org,
+		       long long category_id, struct static_stats *st, char *err, size_t errlen)
+{
+	struct gen g;
+	struct category *cats;
+	size_t ncat;
+	bool exists = false;
+	int rc = gen_open(&g, app, db, s, false, st, err, errlen);
+
+	if (!rc)
+		rc = put_org_pages(&g, org, 0, 0);
+	if (!rc && category_id) {
+		if ((rc = store_category_list(db, &g.a, org->id, &cats, &ncat)))
+			rc = fail_rc(&g, org->slug, rc);
+		for (size_t i = 0; !rc && i < ncat; i++)
+			exists = exists || cats[i].id == category_id;
+		if (!rc && exists) {
+			/* its name is on each of its items' pages */
+			struct item_filter f = { .org_id = org->id, .category_id = category_id, .status = "published",
+						 .limit = ITEMS_MAX };
+			struct item_row *rows;
+			size_t n;
+
+			if ((rc = store_item_list(db, &g.a, &f, &rows, &n, NULL)))
+				rc = fail_rc(&g, org->slug, rc);
+			for (size_t i = 0; !rc && i < n; i++)
+				rc = put_item(&g, org, rows[i].id, NULL);
+		} else if (!rc) {
+			char rel[300];
+
+			snprintf(rel, sizeof(rel), "o/%s/catalog?category=%lld.html", org->slug, category_id);
+			if (!(rc = drop(&g, rel))) {
+				snprintf(rel, sizeof(rel), "o/%s/feed/%lld.atom", org->slug, category_id);
+				rc = drop(&g, rel);
+			}
+		}
+	}
+	if (!rc)
+		rc = put_sitemap(&g);
 	return gen_close(&g, rc);
+}
+
+const char *static_after_change(struct req *r, long long item_id, long long category_id)
+{
+	struct static_stats st;
+	char err[512], now[21];
+	int rc;
+
+	if (!r->app->site)
+		return NULL;
+	rc = item_id ? static_item_changed(r->app, req_db(r), r->app->site, &r->org, item_id, &st, err, sizeof(err))
+		     : static_org_changed(r->app, req_db(r), r->app->site, &r->org, category_id, &st, err, sizeof(err));
+	if (rc == 0)
+		return NULL;
+	time_format_utc(time(NULL), now);
+	if (store_static_failure_set(req_db(r), r->org.id, now, err))
+		log_error("static: the failure of %s could not be recorded", r->org.slug);
+	return arena_printf(&r->arena, "操作已完成，但静态页面未能更新：%s。请管理员检查静态目录后在工作台点击“重新生成"
+				       "静态页面”，或运行 gongkai publish-static --all 重新生成。", err);
 }
 
 int static_item_changed(struct app *app, struct db *db, const struct static_site *s, const struct org *org,
@@ -576,6 +746,7 @@ int static_build_standalone(struct db *db, const struct static_site *s, const ch
 
 	memset(&app, 0, sizeof(app));
 	arena_init(&app.arena, 0);
+	app.files_dir = s->files;
 	if ((rc = http_load_templates(&app.tmpl))) {
 		snprintf(err, errlen, "页面模板无法加载（%s）", err_name(rc));
 	} else {
@@ -595,6 +766,7 @@ int static_item_standalone(struct db *db, const struct static_site *s, const cha
 
 	memset(&app, 0, sizeof(app));
 	arena_init(&app.arena, 0);
+	app.files_dir = s->files;
 	if ((rc = store_org_by_slug(db, &app.arena, org_slug, &org)))
 		snprintf(err, errlen, rc == ERR_NOT_FOUND ? "没有这个机构：%s" : "无法读取机构 %s", org_slug);
 	else if ((rc = http_load_templates(&app.tmpl)))

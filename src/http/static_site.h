@@ -17,8 +17,10 @@
  *   sitemap.xml                         the index of the sitemaps
  *   sitemap-pages.xml                   every agency's home and 指南
  *   static/NAME                         (the compiled-in style sheet etc.)
- * Later pages of lists (page=2...), other filters, search, forms, tracking,
- * attachments and staff pages stay dynamic. Item pages show the view count
+ *   o/{org}/items/{id}/files/{aid}/{name}   an attachment, under the name
+ *                                       its link ends with (view_attachment_url)
+ * Later pages of lists (page=2...), other filters, search, forms, tracking
+ * and staff pages stay dynamic. Item pages show the view count
  * as of their generation (nginx does not count). */
 #ifndef GK_HTTP_STATIC_SITE_H
 #define GK_HTTP_STATIC_SITE_H
@@ -29,10 +31,12 @@
 struct app;
 struct db;
 struct org;
+struct req;
 
 struct static_site {
 	const char *dir;   /* the tree's root */
 	const char *base;  /* "http://host" of absolute URLs in feeds and the sitemap */
+	const char *files; /* the attachments' file store (NULL: the app's files_dir) */
 };
 
 struct static_stats {
@@ -67,5 +71,21 @@ int static_item_standalone(struct db *db, const struct static_site *s, const cha
  * code with a Chinese message in err. */
 int static_item_changed(struct app *app, struct db *db, const struct static_site *s, const struct org *org,
 			long long item_id, struct static_stats *st, char *err, size_t errlen);
+
+/* After a change of org's pages that is not one item's publication (the
+ * 指南, a category: category_id, whose items' pages show its name and
+ * whose list and feed are removed when it was deleted): the org's pages,
+ * the category's items, the sitemaps. 0 or an err code with a Chinese
+ * message in err. */
+int static_org_changed(struct app *app, struct db *db, const struct static_site *s, const struct org *org,
+		       long long category_id, struct static_stats *st, char *err, size_t errlen);
+
+/* For a handler, after its transaction committed a change of r->org's
+ * public pages: static_item_changed (item_id > 0) or static_org_changed.
+ * NULL when done (or no static tree); on failure the failure is recorded
+ * (shown on the org's staff pages until a full rebuild succeeds) and the
+ * Chinese warning for the staff member is returned (arena). Never undoes
+ * the change. */
+const char *static_after_change(struct req *r, long long item_id, long long category_id);
 
 #endif

@@ -82,3 +82,72 @@ const char *view_at_cn(struct req *r, const char *iso)
 	time_format_cn((time_t)date_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, out);
 	return arena_strdup(&r->arena, out);
 }
+
+/* Length of the UTF-8 sequence at p (at most n bytes), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+		     : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+
+	if (!len || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return utf8_valid((const char *)p, len) ? len : 0;
+}
+
+const char *view_attachment_name(struct arena *a, const char *filename)
+{
+	const unsigned char *s = (const unsigned char *)(filename ? filename : "");
+	size_t n = strlen((const char *)s), o = 0, ext = 0, keep;
+	char *out = arena_alloc(a, n + 2);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq(s + i, n - i);
+
+		if (!k || s[i] < 0x20 || s[i] == 0x7F || s[i] == '/' || s[i] == '\\' || (o == 0 && s[i] == '.')) {
+			out[o++] = '_';
+			i += k ? k : 1;
+		} else {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	if (!o)
+		out[o++] = '_';
+	out[o] = '\0';
+	if (o <= ATT_NAME_MAX)
+		return out;
+	/* too long: cut the stem at a character boundary, keep a short extension */
+	for (size_t i = o; i > 0 && o - i < 16; i--)
+		if (out[i - 1] == '.') {
+			ext = o - (i - 1);
+			break;
+		}
+	keep = ATT_NAME_MAX - ext;
+	while (keep > 0 && ((unsigned char)out[keep] & 0xC0) == 0x80)
+		keep--;
+	memmove(out + keep, out + o - ext, ext);
+	out[keep + ext] = '\0';
+	return out;
+}
+
+const char *view_attachment_url(struct arena *a, const char *org_slug, long long item_id, long long att_id,
+				const char *filename)
+{
+	const char *name = view_attachment_name(a, filename);
+	struct buf b;
+
+	if (!name)
+		return NULL;
+	buf_init(&b, a, 4096);
+	buf_puts(&b, "/o/");
+	url_encode_component(&b, org_slug, strlen(org_slug));
+	buf_printf(&b, "/items/%lld/files/%lld/", item_id, att_id);
+	url_encode_component(&b, name, strlen(name));
+	return b.err ? NULL : buf_cstr(&b);
+}

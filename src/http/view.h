@@ -22,4 +22,17 @@ void view_marked(struct req *r, struct tv *map, const char *key, const char *mar
  * the input itself when it does not parse (NULL: NULL). Arena memory. */
 const char *view_at_cn(struct req *r, const char *iso);
 
+/* The name an attachment is published under: its file name, with what a
+ * path segment and a file system cannot hold (control characters, '/',
+ * '\\', a leading '.') replaced by '_', invalid UTF-8 as '_', and cut to
+ * at most ATT_NAME_MAX bytes keeping the extension. An arena string. */
+#define ATT_NAME_MAX 200
+const char *view_attachment_name(struct arena *a, const char *filename);
+/* An attachment's public URL, "/o/SLUG/items/ID/files/AID/NAME" with NAME
+ * (view_attachment_name) percent-encoded: the last segment is the name a
+ * browser saves it under, on the dynamic site and in the static tree
+ * (where the file is o/SLUG/items/ID/files/AID/NAME) alike. */
+const char *view_attachment_url(struct arena *a, const char *org_slug, long long item_id, long long att_id,
+				const char *filename);
+
 #endif

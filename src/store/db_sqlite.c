@@ -677,7 +677,9 @@ static int sq_backup(struct sdb *db, const char *path)
 static const char *const audit_skip_tables[] = {
 	"audit_log", "schema_migrations", "meta", "item_counts", "login_failures", "login_pending",
 	/* the outbox (0018): machine state and secrets (delivery_channels.secret_fp is audited) */
-	"deliveries", "delivery_log", "delivery_secrets", "delivery_tokens", NULL,
+	"deliveries", "delivery_log", "delivery_secrets", "delivery_tokens",
+	/* 0019: derived from items by triggers; the e-mail channel's per-recipient state */
+	"publication_events", "email_sends", NULL,
 };
 /* derived or noisy columns left out of the JSON (views: the counter the
  * view flusher bumps; body_text, body_html: derived from body_md) */

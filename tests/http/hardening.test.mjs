@@ -371,7 +371,7 @@ describe('stored files', () => {
       assert.equal(r.status, 200, `upload ${name}: ${textOf(r.text).slice(0, 200)}`);
     }
     const page = await staff.get(`${ADMIN}/items/${itemId}`);
-    for (const m of page.text.matchAll(/<a href="([^"]*\/files\/\d+)">([^<]*)<\/a>/g)) attachments[decodeEntities(m[2])] = m[1];
+    for (const m of page.text.matchAll(/<a href="([^"]*\/files\/\d+\/[^"/]+)">([^<]*)<\/a>/g)) attachments[decodeEntities(m[2])] = m[1];
     await publish(itemId);
   });
 
@@ -410,12 +410,13 @@ describe('stored files', () => {
   });
 
   test('no path traversal in any file route: ../, %2e%2e, encoded slashes, NUL', async () => {
-    const att = attachments['看似图片.png'].match(/\/files\/(\d+)$/)[1];
+    const att = attachments['看似图片.png'].match(/\/files\/(\d+)\/[^/]+$/)[1];
     const evil = ['..%2f..%2f..%2f..%2fetc%2fpasswd', '%2e%2e/%2e%2e/%2e%2e/etc/passwd', '../../../../etc/passwd',
       '..%5c..%5cetc%5cpasswd', `${att}%00.html`, '%2e%2e%2f%2e%2e%2ft.db', `${att}/..`, `..;/${att}`, '%00'];
     const routes = [
       (e) => `/static/${e}`, (e) => `/static/style.css/${e}`, (e) => `/static/${e.replace(/^\d+/, 'style.css')}`,
       (e) => `/o/${ORG}/items/${itemId}/files/${e}`, (e) => `/o/${ORG}/items/${e}/files/${att}`,
+      (e) => `/o/${ORG}/items/${itemId}/files/${att}/${e}`,
       (e) => `${ADMIN}/applications/1/files/${e}`, (e) => `${ADMIN}/letters/${e}/pdf`,
       (e) => `${ADMIN}/reports/${e}/report.pdf`, (e) => `/o/${ORG}/feed/${e}.atom`,
     ];

@@ -256,13 +256,14 @@ describe('other public pages', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /^application\/atom\+xml/);
     assert.match(r.text, /^<\?xml version="1.0" encoding="utf-8"\?>/);
-    assert.match(r.text, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+    assert.match(r.text, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom" xml:lang="zh-CN">/);
     assert.match(r.text, new RegExp(`<title>${ORG_NAME}</title>`));
     const entries = r.text.match(/<entry>[\s\S]*?<\/entry>/g) || [];
     assert.ok(entries.length >= 10 && entries.length <= 189, `entries: ${entries.length}`);
     for (const e of entries.slice(0, 5)) {
-      assert.match(e, new RegExp(`<link href="${srv.base}/o/${ORG}/items/\\d+"/>`), `entry link: ${e}`);
-      assert.match(e, /<updated>2020-\d\d-\d\dT00:00:00\+08:00<\/updated>/, `entry updated: ${e}`);
+      assert.match(e, new RegExp(`<link rel="alternate" type="text/html" href="${srv.base}/o/${ORG}/items/\\d+"/>`), `entry link: ${e}`);
+      assert.match(e, /<published>2020-\d\d-\d\dT00:00:00\+08:00<\/published>/, `entry published: ${e}`);
+      assert.match(e, /<updated>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z<\/updated>/, `entry updated: ${e}`);
     }
     assert.equal((r.text.match(/<feed/g) || []).length, 1);
     assert.ok(r.text.trimEnd().endsWith('</feed>'), 'the feed is complete');

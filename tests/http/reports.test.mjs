@@ -239,7 +239,7 @@ describe('the 2020 report of the demo agency', () => {
     assert.ok((item.text.match(/<table/g) || []).length >= 4, 'the metadata table and the report\'s three tables');
     assert.match(textOf(item.text), /主动公开政府信息189条/);
     assert.match(textOf(item.text), /二、主动公开政府信息情况/);
-    const files = [...item.text.matchAll(/<li><a href="([^"]+\/files\/\d+)">([^<]+)<\/a>/g)].map((m) => ({ url: m[1], name: m[2] }));
+    const files = [...item.text.matchAll(/<li><a href="([^"]+\/files\/\d+\/[^"/]+)">([^<]+)<\/a>/g)].map((m) => ({ url: m[1], name: m[2] }));
     assert.deepEqual(files.map((f) => f.name).sort(), [`${TITLE}.docx`, `${TITLE}.pdf`]);
     for (const f of files) {
       const res = await srv.fetch(f.url);
@@ -295,7 +295,7 @@ describe('the 2020 report of the demo agency', () => {
     const item = await srv.get(itemUrl);
     assert.equal(metaTable(item.text)['索引号'], indexNo);
     assert.match(textOf(item.text), /主动公开政府信息187条/);
-    const files = [...item.text.matchAll(/<li><a href="([^"]+\/files\/\d+)">/g)];
+    const files = [...item.text.matchAll(/<li><a href="([^"]+\/files\/\d+\/[^"/]+)">/g)];
     assert.equal(files.length, 2, 'the attachments replaced, not added');
   });
 });

@@ -69,7 +69,7 @@ function parseEdit(html, r) {
   const indexNo = html.match(/索引号：<strong class="ix">([^<]*)<\/strong>/)?.[1] ?? null;
   const version = html.match(/name="version" value="(\d+)"/)?.[1] ?? null;
   const ul = html.match(/<ul class="attachments">([\s\S]*?)<\/ul>/)?.[1] ?? '';
-  const attachments = [...ul.matchAll(/<a href="([^"]*\/files\/(\d+))">([^<]*)<\/a>/g)].map((m) => ({ url: m[1], id: Number(m[2]), filename: textOf(m[3]) }));
+  const attachments = [...ul.matchAll(/<a href="([^"]*\/files\/(\d+)\/[^"/]+)">([^<]*)<\/a>/g)].map((m) => ({ url: m[1], id: Number(m[2]), filename: textOf(m[3]) }));
   const notice = html.match(/<p class="notice"[^>]*>([\s\S]*?)<\/p>/)?.[1] ?? null;
   const error = html.match(/<p class="error"[^>]*>([\s\S]*?)<\/p>/)?.[1] ?? null;
   return { r, html, status, indexNo, version, attachments, notice: notice && textOf(notice), error: error && textOf(error) };
@@ -498,7 +498,8 @@ describe('attachments', () => {
     const e = await edit(admin, id);
     const att = e.attachments[0];
     assert.ok(att, 'the PDF uploaded by the previous test is listed on the edit page');
-    assert.equal(att.url, `/o/${ORG}/items/${id}/files/${att.id}`);
+    // the link ends with the file's name (the name it is saved under, and its name in a static tree)
+    assert.equal(att.url, `/o/${ORG}/items/${id}/files/${att.id}/${encodeURIComponent('通知附件.pdf')}`);
     const hidden = await srv.fetch(att.url);
     await hidden.arrayBuffer();
     assert.equal(hidden.status, 404, 'a draft\'s attachment is not public');
@@ -519,6 +520,11 @@ describe('attachments', () => {
     const wrong = await srv.fetch(`/o/${ORG}/items/${id}/files/${att.id + 1000}`);
     await wrong.arrayBuffer();
     assert.equal(wrong.status, 404);
+    const otherName = await srv.fetch(`/o/${ORG}/items/${id}/files/${att.id}/other.pdf`);
+    await otherName.arrayBuffer();
+    assert.equal(otherName.status, 404, 'not under another name');
+    const short = await srv.fetch(`/o/${ORG}/items/${id}/files/${att.id}`);
+    assert.ok(Buffer.from(await short.arrayBuffer()).equals(pdf), 'the older link without the name still works');
   });
 
   // a published item is not changed in place (先审后发): the upload tests

@@ -53,6 +53,7 @@ const normal = (s) => s.replace(/(<th scope="row">浏览次数<\/th><td>)\d+(<\/
 /** The file the tree keeps for a URL (deploy/nginx-static.conf's mapping). */
 function fileOf(url) {
   const [p, q] = url.split('?');
+  if (/\/items\/\d+\/files\/\d+\/[^/]+$/.test(p)) return path.join(dir, decodeURIComponent(p));
   if (p.endsWith('/')) return path.join(dir, p, 'index.html');
   if (/\.(atom|xml|css|svg|js|png|ico)$/.test(p)) return path.join(dir, p);
   return path.join(dir, p + (q ? '?' + q : '') + '.html');
@@ -156,13 +157,39 @@ async function assertStatic(url) {
   return s;
 }
 
+/** An attachment nginx served from the tree: the same bytes and headers as gongkai's. */
+async function assertStaticFile(url) {
+  assert.ok(fs.existsSync(fileOf(url)), `${url}: no file ${path.relative(dir, fileOf(url))} in the tree`);
+  const s = await viaNginx(url);
+  assert.equal(s.status, 200, `${url} via nginx: ${s.status}`);
+  assert.ok(s.headers.etag, `${url} was not served from a file`);
+  const d = await direct(url);
+  assert.equal(d.status, 200, `${url} from gongkai: ${d.status}`);
+  for (const h of ['content-type', 'content-disposition', 'cache-control', 'content-security-policy', 'x-content-type-options']) {
+    assert.equal(s.headers[h], d.headers[h], `${url}: the same ${h}`);
+  }
+  assert.ok(s.body.equals(d.body), `${url}: the same bytes`);
+  return s;
+}
+
+/** A small valid PDF (the upload checks the content, not only the name). */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj ' +
+  '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+async function upload(id, name, bytes) {
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes], { type: 'application/pdf' }), name);
+  const r = await admin.postMultipart(`${ITEMS}/${id}/files`, fd);
+  assert.equal(r.status, 200, `upload: ${textOf(r.text).slice(0, 300)}`);
+}
+
 before(async () => {
   if (!haveNginx) return;
   env = makeDb();
   dir = path.join(env.dir, 'static');
   ngxPort = await freePort();
   host = `127.0.0.1:${ngxPort}`;
-  const r = cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--base-url', `http://${host}`]);
+  const r = cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--files', env.files, '--base-url', `http://${host}`]);
   assert.match(r.stderr, /写入 \d+ 个文件/);
   srv = await startServer(env, { args: ['--static', dir, '--static-base', `http://${host}`] });
   await startNginx(srv.port);
@@ -193,7 +220,7 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     await assertStatic(`/o/${ORG}/catalog?year=2020`);
     await assertStatic(`/o/${ORG}/guide`);
     const feed = await assertStatic(`/o/${ORG}/feed.atom`);
-    assert.match(feed.text, new RegExp(`<link rel="self" href="http://${host}/o/${ORG}/feed.atom"/>`));
+    assert.match(feed.text, new RegExp(`<link rel="self" type="application/atom\\+xml" href="http://${host}/o/${ORG}/feed.atom"/>`));
     await assertStatic(`/o/${ORG}/feed/${cats['政策文件']}.atom`);
     await yearSitemaps();
     assert.match((await assertStatic('/sitemap-pages.xml')).text, new RegExp(`<loc>http://${host}/o/${ORG}/</loc>`));
@@ -259,6 +286,93 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
     assert.match((await assertStatic(v)).text, /静态更正测试的正文/);
   });
 
+  test('attachments: in the tree under the name their link ends with, the same bytes and headers; withdrawal removes them', async () => {
+    const id = await create('静态附件测试：2020年学校名单');
+    const name = '附件1 （2020年）学校名单.pdf';
+    await upload(id, name, PDF);
+    assert.equal((await act(id, 'submit')).status, 200);
+    // the safety check cannot read this PDF (no text layer): a reviewer clears it
+    for (const m of (await admin.get(`${ITEMS}/${id}`)).text.matchAll(/name="finding" value="(\d+)"/g)) {
+      assert.equal((await admin.post(`${ITEMS}/${id}/action`, { action: 'clear', finding: m[1], comment: '测试附件，已人工核对' })).status, 200);
+    }
+    const r = await act(id, 'approve');
+    assert.equal(errorOf(r.text), '');
+    const page = await assertStatic(`/o/${ORG}/items/${id}`);
+    const url = page.text.match(/href="(\/o\/[^"]+\/items\/\d+\/files\/\d+\/[^"]+)"/)?.[1];
+    assert.ok(url, 'the item page links its attachment');
+    assert.equal(decodeURIComponent(url.split('/').pop()), name, 'the link ends with the file\'s name');
+    assert.equal(fs.readFileSync(fileOf(url)).toString('latin1'), PDF.toString('latin1'), 'the tree holds a copy');
+    const s = await assertStaticFile(url);
+    assert.equal(s.headers['content-type'], 'application/pdf');
+    assert.equal(s.headers['content-disposition'], `attachment; filename*=UTF-8''${encodeURIComponent(name).replace(/[()]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())}`);
+    // the staff page and the API link the same URL
+    assert.ok((await admin.get(`${ITEMS}/${id}`)).text.includes(`href="${url}"`), 'the staff page links the same URL');
+    const api = JSON.parse((await direct(`/api/v1/items/${id}`)).text);
+    assert.equal(api.attachments[0].url, url);
+    // another name on the same attachment is not it
+    assert.equal((await viaNginx(url.replace(/[^/]+$/, 'other.pdf'))).status, 404);
+    assert.equal(cli(env.db, ['publish-static', '--verify', dir], { allowFail: true }).status, 0, 'the manifest lists it');
+
+    const w = await act(id, 'withdraw', { comment: '附件有误' });
+    assert.equal(errorOf(w.text), '');
+    assert.ok(!fs.existsSync(fileOf(url)), 'the withdrawn item\'s attachment is no longer in the tree');
+    assert.equal((await viaNginx(url)).status, 404);
+    assert.equal(cli(env.db, ['publish-static', '--verify', dir], { allowFail: true }).status, 0);
+  });
+
+  test('the 指南 and a category rename regenerate the pages that show them', async () => {
+    const marker = `静态指南测试${Date.now()}`;
+    await admin.refreshCsrf(`/admin/o/${ORG}/guide`);
+    const g = await admin.post(`/admin/o/${ORG}/guide`, { guide_md: `# 公开指南\n\n${marker}` });
+    assert.equal(g.status, 200);
+    assert.equal(errorOf(g.text), '');
+    await settle();
+    assert.match((await assertStatic(`/o/${ORG}/guide`)).text, new RegExp(marker));
+
+    // rename the category of a published item: its list, its feed and the item's page show the new name
+    const { id } = await publish('静态类别改名测试');
+    const catsPage = await admin.get(`/admin/o/${ORG}/categories`);
+    const form = catsPage.text.match(new RegExp(`<form[^>]*action="/admin/o/${ORG}/categories/${cats['政策文件']}"[\\s\\S]*?</form>`))?.[0];
+    assert.ok(form, 'the category has an edit form');
+    const val = (n) => form.match(new RegExp(`name="${n}"[^>]*value="([^"]*)"`))?.[1] ?? '';
+    const fields = { name: '政策文件（改）', article: val('article'), sort: val('sort') || '0' };
+    if (val('parent_id')) fields.parent_id = val('parent_id');
+    const c = await admin.post(`/admin/o/${ORG}/categories/${cats['政策文件']}`, fields);
+    assert.equal(c.status, 200, textOf(c.text).slice(0, 300));
+    assert.equal(errorOf(c.text), '');
+    await settle();
+    try {
+      assert.match((await assertStatic(`/o/${ORG}/items/${id}`)).text, /政策文件（改）/);
+      assert.match((await assertStatic(`/o/${ORG}/catalog?category=${cats['政策文件']}`)).text, /政策文件（改）/);
+      await assertStatic(`/o/${ORG}/feed/${cats['政策文件']}.atom`);
+      await assertStatic(`/o/${ORG}/`);
+    } finally {
+      await admin.post(`/admin/o/${ORG}/categories/${cats['政策文件']}`, { ...fields, name: '政策文件' });
+      await settle();
+    }
+    assert.doesNotMatch((await assertStatic(`/o/${ORG}/items/${id}`)).text, /政策文件（改）/);
+    assert.equal(cli(env.db, ['publish-static', '--verify', dir], { allowFail: true }).status, 0);
+  });
+
+  test('the annual report published from its page: the item and its DOCX and PDF in the tree', async () => {
+    const base = `/admin/o/${ORG}/reports`;
+    await admin.refreshCsrf(base);
+    const c = await admin.post(base, { year: '2020' });
+    assert.equal(c.status, 303, textOf(c.text).slice(0, 300));
+    const r = await admin.post(`${base}/2020/publish`, { version: '1', override: '测试静态发布：年报核对结果已人工确认无误，予以发布。' });
+    assert.equal(r.status, 303, textOf(r.text).slice(0, 500));
+    await settle();
+    const pageText = (await admin.get(r.location)).text;
+    assert.doesNotMatch(pageText, /静态页面有未完成的更新/);
+    const itemUrl = pageText.match(/<a href="(\/o\/[^"]+\/items\/\d+)">查看公开页面<\/a>/)?.[1];
+    assert.ok(itemUrl, 'a link to the published item');
+    const item = await assertStatic(itemUrl);
+    const files = [...item.text.matchAll(/href="(\/o\/[^"]+\/items\/\d+\/files\/\d+\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(files.some((u) => u.endsWith('.docx')) && files.some((u) => u.endsWith('.pdf')), `DOCX and PDF linked: ${files}`);
+    for (const u of files) await assertStaticFile(u);
+    assert.match((await assertStatic(`/o/${ORG}/`)).text, new RegExp(itemUrl));
+  });
+
   test('--verify reports a changed, an added and a removed file; --all repairs', async () => {
     assert.equal(cli(env.db, ['publish-static', '--verify', dir]).status, 0);
     const changed = fileOf(`/o/${ORG}/guide`);
@@ -276,7 +390,7 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
       `缺少\to/${ORG}/catalog?year=2020.html`,
     ].sort());
     assert.match(r.stderr, /3 个文件与清单不符/);
-    cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--all', '--base-url', `http://${host}`]);
+    cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--files', env.files, '--all', '--base-url', `http://${host}`]);
     await settle();
     const again = cli(env.db, ['publish-static', '--verify', dir], { allowFail: true });
     assert.equal(again.stdout.trim(), `多出\to/${ORG}/evil.html`, 'the changed and the removed file are rebuilt');
@@ -297,11 +411,25 @@ describe('static publication', { skip: !haveNginx && 'nginx is not installed' },
       assert.equal((await direct(`/o/${ORG}/items/${id}`)).status, 200, 'published all the same');
       const left = fs.readdirSync(path.join(dir, 'o', ORG)).filter((n) => n.includes('.tmp-'));
       assert.deepEqual(left, [], 'no temporary file left');
+      // the failure stays on the staff pages, with the button, until repaired
+      const list = await admin.get(ITEMS);
+      assert.match(textOf(list.text), /静态页面有未完成的更新/);
+      assert.match(list.text, new RegExp(`action="/admin/o/${ORG}/static/rebuild"`));
+      const still = await admin.post(`/admin/o/${ORG}/static/rebuild`, {});
+      assert.equal(still.status, 503, 'the rebuild fails while the tree is not writable');
+      assert.match(textOf(still.text), /静态页面仍未能生成/);
+      assert.match(textOf((await admin.get(ITEMS)).text), /静态页面有未完成的更新/);
     } finally {
       fs.unlinkSync(itemsDir);
       fs.renameSync(itemsDir + '.away', itemsDir);
     }
-    cli(env.db, ['publish-static', '--org', ORG, '--out', dir, '--all', '--base-url', `http://${host}`]);
+    const fixed = await admin.post(`/admin/o/${ORG}/static/rebuild`, {});
+    assert.equal(fixed.status, 303, textOf(fixed.text).slice(0, 300));
+    const list = await admin.get(fixed.location);
+    assert.doesNotMatch(textOf(list.text), /静态页面有未完成的更新/, 'the banner is gone');
+    await settle();
     assert.equal(cli(env.db, ['publish-static', '--verify', dir]).status, 0);
+    const items = [...list.text.matchAll(/href="\/admin\/o\/[^/]+\/items\/(\d+)"[^>]*>静态目录不可写测试/g)];
+    if (items.length) await assertStatic(`/o/${ORG}/items/${items[0][1]}`);
   });
 });

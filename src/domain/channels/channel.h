@@ -147,6 +147,7 @@ const struct chan_driver *chan_driver_find(const char *kind);
 /* The drivers of this tree. */
 extern const struct chan_driver chan_platform_push;
 extern const struct chan_driver chan_wechat;
+extern const struct chan_driver chan_email;   /* email.c: to the agency's subscribers */
 
 /* Store the driver's note for the next attempts of this delivery (a few KB
  * at most); it is written at once, in its own transaction. ERR_CONFLICT

@@ -49,7 +49,8 @@ static int bad(const char **msg, const char *text)
 }
 
 static int check(struct db *db, struct arena *a, long long org_id, const struct dchan_form *f,
-		 const struct chan_driver **drv, const char *secret, struct stat_channel *sc, const char **msg)
+		 const struct chan_driver **drv, const char *secret, const char *config, struct stat_channel *sc,
+		 const char **msg)
 {
 	const struct chan_driver *d = chan_driver_find(f->kind);
 
@@ -58,7 +59,8 @@ static int check(struct db *db, struct arena *a, long long org_id, const struct 
 		return bad(msg, "请选择渠道类型。");
 	if (!f->name || !*f->name || !utf8_line_ok(f->name, DCHAN_NAME_MAX))
 		return bad(msg, "请填写渠道名称（不超过 50 字）。");
-	if (f->endpoint && *f->endpoint && !http_url(f->endpoint))
+	/* the e-mail channel's endpoint is an smtp:// URL, which its check reads */
+	if (f->endpoint && *f->endpoint && strcmp(d->kind, "email") != 0 && !http_url(f->endpoint))
 		return bad(msg, "接口或推送地址应为 http:// 或 https:// 开头的网址（不超过 500 字节，不含空格）。");
 	if ((d->needs & CHAN_NEEDS_ENDPOINT) && (!f->endpoint || !*f->endpoint))
 		return bad(msg, "请填写推送地址。");
@@ -95,7 +97,7 @@ static int check(struct db *db, struct arena *a, long long org_id, const struct 
 	if (d->check) {
 		struct chan_config c = { .kind = f->kind, .name = f->name, .enabled = f->enabled,
 					 .endpoint = f->endpoint ? f->endpoint : "", .app_id = f->app_id ? f->app_id : "",
-					 .secret = secret, .config = "{}" };
+					 .secret = secret, .config = config };
 
 		return d->check(a, &c, msg);
 	}
@@ -125,15 +127,19 @@ int dchan_save(struct db *db, struct arena *a, long long org_id, long long *id, 
 			goto out;
 		c.created_at = old.created_at;
 	}
-	if ((rc = check(db, a, org_id, f, &drv, secret, &sc, msg)))
-		goto out;
 	cfg = json_object();
 	if (f->author && *f->author)
 		json_object_set_new(cfg, "author", json_string(f->author));
+	if (f->mail_from && *f->mail_from)
+		json_object_set_new(cfg, "from", json_string(f->mail_from));
+	if (f->reply_to && *f->reply_to)
+		json_object_set_new(cfg, "reply_to", json_string(f->reply_to));
 	if (!cfg || !(cfgs = json_dumps(cfg, JSON_COMPACT))) {
 		rc = ERR_NOMEM;
 		goto out;
 	}
+	if ((rc = check(db, a, org_id, f, &drv, secret, cfgs, &sc, msg)))
+		goto out;
 	c = (struct dchannel){ .id = *id, .org_id = org_id, .kind = drv->kind, .name = f->name, .enabled = f->enabled,
 			       .all_categories = f->all_categories, .endpoint = f->endpoint ? f->endpoint : "",
 			       .app_id = f->app_id ? f->app_id : "", .config = cfgs,

@@ -28,6 +28,8 @@ struct dchan_form {
 	const char *app_id;
 	const char *secret;       /* NULL or "": keep the stored one (a new channel: none) */
 	const char *author;       /* WeChat: the articles' author ("" : the org's name) */
+	const char *mail_from;    /* e-mail: the sender's address */
+	const char *reply_to;     /* e-mail: Reply-To ("" none) */
 	bool all_categories;
 	const long long *cats;    /* when !all_categories */
 	size_t ncats;

@@ -140,6 +140,11 @@ struct outbox_attempt {
 	bool aborted;      /* the transfer was stopped by outbox_stop */
 };
 
+struct db *outbox_attempt_db(struct outbox_attempt *at)
+{
+	return at->r->db;
+}
+
 bool outbox_attempt_stopping(struct outbox_attempt *at)
 {
 	if (atomic_load(&at->r->ob->stop)) {

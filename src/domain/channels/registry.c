@@ -11,6 +11,7 @@
 const struct chan_driver *const chan_drivers[] = {
 	&chan_platform_push,
 	&chan_wechat,
+	&chan_email,
 };
 const size_t chan_drivers_count = sizeof(chan_drivers) / sizeof(chan_drivers[0]);
 
