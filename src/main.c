@@ -60,7 +60,7 @@ static const struct cmd cmds[] = {
 	  "  --trusted-proxy ADDR  反向代理（如 nginx）的 IP 地址：只有来自这个地址的请求，才以\n"
 	  "                     X-Forwarded-For 的最后一项作为访问者地址（用于频率限制、登录锁定和审计日志）\n"
 	  "  --instance NAME    在响应头 X-Gongkai-Instance 中写出本实例的名称（多台服务器时便于排查）\n"
-	  "	  "  --feed-key PATH    导出接口的签名密钥文件（默认：数据库文件名加 .feed-key；没有时导出接口关闭）\n"
+	  "  --feed-key PATH    导出接口的签名密钥文件（默认：数据库文件名加 .feed-key；没有时导出接口关闭）\n"
 	  "  --public-url URL   推送内容中链接的网址前缀（默认 --static-base，否则 http://监听地址）；\n"
 	  "                     导出接口中链接的网址前缀（默认：请求的 Host）\n"
 	  "  --delivery-workers N     推送线程数，0-16，0 为不在本进程推送（默认 2）\n"
