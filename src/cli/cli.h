@@ -49,6 +49,7 @@ int cli_applications(const struct cli *c, int argc, char **argv);
 int cli_registers(const struct cli *c, int argc, char **argv);
 int cli_report(const struct cli *c, int argc, char **argv);
 int cli_publish_static(const struct cli *c, int argc, char **argv);
+int cli_org(const struct cli *c, int argc, char **argv);
 
 /* ---- messages ---- */
 /* Print "gongkai: <message>" on stderr; returns CLI_FAIL. */

@@ -441,8 +441,14 @@ static const char *search_expr(struct arena *a, const char *match, const struct 
 
 	buf_init(&b, a, strlen(match) + 256);
 	buf_printf(&b, "{title doc_no body_text} : (%s)", match);
-	if (f->org_id)
+	if (f->norgs) {
+		buf_puts(&b, " AND scope : (");
+		for (size_t i = 0; i < f->norgs; i++)
+			buf_printf(&b, "%s\"o%lld\"", i ? " OR " : "", f->org_ids[i]);
+		buf_putc(&b, ')');
+	} else if (f->org_id) {
 		buf_printf(&b, " AND scope : \"o%lld\"", f->org_id);
+	}
 	if (f->category_id)
 		buf_printf(&b, " AND scope : \"c%lld\"", f->category_id);
 	if (f->year)

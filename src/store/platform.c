@@ -307,3 +307,65 @@ int store_platform_open_cases(struct db *db, struct arena *a, int kind, const ch
 	*n = k;
 	return 0;
 }
+
+/* ---- the platform's catalog ---- */
+
+#define PITEM_COLS                                                                  \
+	"i.id, i.org_id, o.slug, i.index_no, i.title, i.doc_no, c.name, i.published_on, " \
+	"i.validity, i.status, i.updated_at"
+#define PITEM_FROM                                                                                      \
+	" FROM items i JOIN categories c ON c.id = i.category_id JOIN orgs o ON o.id = i.org_id "        \
+	"WHERE i.status = 'published' AND o.active = 1 AND ($1 = 0 OR i.org_id = $1 OR ($2 = 1 AND o.parent_id = $1))"
+static const char sql_pitems[] =
+	"SELECT " PITEM_COLS PITEM_FROM " ORDER BY i.published_on DESC, i.id DESC LIMIT $3 OFFSET $4";
+static const char sql_pitems_count[] = "SELECT COUNT(*)" PITEM_FROM;
+
+int store_platform_items(struct db *db, struct arena *a, long long org_id, bool children, long long limit,
+			 long long offset, struct item_row **out, size_t *n, long long *total)
+{
+	struct db_stmt *st;
+	struct item_row *arr = NULL;
+	size_t k = 0, cap = 0;
+	int rc;
+
+	if ((rc = db_prep(db, sql_pitems_count, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, children ? 1 : 0);
+	if ((rc = db_step(st)) != 1)
+		return rc < 0 ? rc : ERR_DB;
+	*total = db_col_int(st, 0);
+	db_done(st);
+	if ((rc = db_prep(db, sql_pitems, &st)))
+		return rc;
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, children ? 1 : 0);
+	db_bind_int(st, 3, limit);
+	db_bind_int(st, 4, offset);
+	while ((rc = db_step(st)) == 1) {
+		struct item_row *r = grow_slot(a, (void **)&arr, k, &cap, sizeof(*arr));
+
+		if (!r) {
+			db_done(st);
+			return ERR_NOMEM;
+		}
+		memset(r, 0, sizeof(*r));
+		r->id = db_col_int(st, 0);
+		r->org_id = db_col_int(st, 1);
+		r->org_slug = db_col_dup(st, 2, a);
+		r->index_no = db_col_dup(st, 3, a);
+		r->title = db_col_dup(st, 4, a);
+		r->doc_no = db_col_dup(st, 5, a);
+		r->category = db_col_dup(st, 6, a);
+		r->published_on = db_col_dup(st, 7, a);
+		r->validity = db_col_dup(st, 8, a);
+		r->status = db_col_dup(st, 9, a);
+		r->updated_at = db_col_dup(st, 10, a);
+		k++;
+	}
+	if (rc < 0)
+		return rc;
+	*out = arr;
+	*n = k;
+	return 0;
+}

@@ -116,6 +116,10 @@ struct item_filter {
 	const char *status;        /* NULL = all (staff), "published" for the public */
 	const char *title_like;    /* staff list filter; NULL = none */
 	long long limit, offset;
+	/* store_item_search only: any of these orgs (norgs > 0; org_id then
+	 * ignored), e.g. an agency and its children on the platform */
+	const long long *org_ids;
+	size_t norgs;
 };
 struct item_row {
 	long long id;
