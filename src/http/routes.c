@@ -79,6 +79,7 @@ static const struct param_spec p_api_items[] = {
 #include "http/routes_reports.inc"
 #include "http/routes_accounts.inc"
 #include "http/routes_review.inc"
+#include "http/routes_platform.inc"
 
 const struct route routes[] = {
 	/* public portal */
@@ -144,6 +145,7 @@ const struct route routes[] = {
 	ROUTES_REPORTS
 	ROUTES_ACCOUNTS
 	ROUTES_REVIEW
+	ROUTES_PLATFORM
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
 	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },
