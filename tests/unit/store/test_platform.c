@@ -270,6 +270,24 @@ static void test_operations(void **state)
 	assert_non_null(strstr(msg, "下级机构"));
 	assert_int_equal(platform_delete(f->db, &f->a, other, &msg), 0);
 	assert_int_equal(store_platform_org(f->db, &f->a, other, &o), ERR_NOT_FOUND);
+	/* the dashboard's and the catalog's queries run (on PostgreSQL too);
+	 * nothing open, nothing published yet */
+	for (int k = 0; k < OPEN_KINDS; k++) {
+		struct open_cases *oc;
+
+		assert_int_equal(store_platform_open_cases(f->db, &f->a, k, "2026-01-05", "2026-01-08", &oc, &n), 0);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(store_platform_open_cases(f->db, &f->a, OPEN_KINDS, "a", "b", NULL, &n), ERR_INVALID);
+	{
+		struct item_row *rows;
+		long long total = -1;
+
+		assert_int_equal(store_platform_items(f->db, &f->a, city, true, 20, 0, &rows, &n, &total), 0);
+		assert_int_equal(total, 0);
+		assert_int_equal(store_platform_items(f->db, &f->a, 0, false, 20, 0, &rows, &n, &total), 0);
+		assert_int_equal(n, 0);
+	}
 	/* deactivate instead */
 	assert_int_equal(platform_set_active(f->db, edu, false, "t", &msg), 0);
 	assert_int_equal(store_platform_org(f->db, &f->a, edu, &o), 0);
