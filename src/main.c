@@ -74,6 +74,14 @@ static const struct cmd cmds[] = {
 	  "  --item ID          只重新生成这条信息的页面（已撤回的删除）及机构首页、目录、订阅、站点地图\n"
 	  "  --base-url URL     订阅和站点地图中的网址前缀（默认 http://localhost）\n"
 	  "  --verify DIR       按清单检查 DIR：列出改动、多出、缺少的文件；有则退出状态 1\n" DB_HELP },
+	{ "demo-tree", cli_demo_tree, "在演示机构之上载入一个小的机构树（桐乡市人民政府及其部门、乡镇）",
+	  "用法：gongkai demo-tree\n"
+	  "\n"
+	  "先运行 gongkai demo。创建桐乡市人民政府（其年度报告为本级政府报告），把桐乡市教育局\n"
+	  "移到其下，并创建桐乡市卫生健康局、乌镇镇人民政府，各有几条公开信息和联系方式。\n"
+	  "桐乡市教育局自己的记录和年度报告数字不变。已存在时不做改动。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
 	{ "org", cli_org, "平台的机构：新建、列出机构树、修改设置、移动、停用",
 	  "用法：gongkai org add SLUG --name 名称 [--code 机构代码] [--parent SLUG] [--kind KIND]\n"
 	  "                [--pattern 索引号规则] [--sort N] [--due MM-DD] [--admin 用户名 [--admin-name 姓名]]\n"

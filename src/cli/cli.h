@@ -50,6 +50,7 @@ int cli_registers(const struct cli *c, int argc, char **argv);
 int cli_report(const struct cli *c, int argc, char **argv);
 int cli_publish_static(const struct cli *c, int argc, char **argv);
 int cli_org(const struct cli *c, int argc, char **argv);
+int cli_demo_tree(const struct cli *c, int argc, char **argv);
 
 /* ---- messages ---- */
 /* Print "gongkai: <message>" on stderr; returns CLI_FAIL. */

@@ -352,3 +352,27 @@ describe('the 本级政府 report', () => {
     assert.match(md.text, /本报告为桐乡市人民政府2021年本级政府信息公开工作年度报告/);
   });
 });
+
+describe('gongkai demo-tree', () => {
+  test('builds the small tree without changing any figure of the demo agency\'s own report', () => {
+    const e = makeDb({ demo: true });
+    try {
+      const report = (slug, year) => JSON.parse(cli(e.db,
+        ['report', '--org', slug, '--year', String(year), '--format', 'json', '--no-check']).stdout);
+      const before = [2020, 2021].map((y) => report(ORG, y));
+      const r = cli(e.db, ['demo-tree']);
+      assert.match(r.stdout, /已创建演示机构树：桐乡市人民政府/);
+      assert.match(cli(e.db, ['demo-tree']).stdout, /已存在，未做改动/);
+      const after = [2020, 2021].map((y) => report(ORG, y));
+      assert.deepEqual(after, before, 'the demo agency\'s reports are unchanged');
+      const list = cli(e.db, ['org', 'list']).stdout;
+      assert.match(list, new RegExp(`${ORG}\\t  ${ORG_NAME}`));
+      // the city's 2020 report: table 三 is the bureau's (the others have no applications)
+      const city = report('tx-gov', 2020);
+      assert.deepEqual(city.applications.rows, before[0].applications.rows);
+      assert.match(city.title, /^桐乡市人民政府2020年/);
+    } finally {
+      cleanup(e);
+    }
+  });
+});
