@@ -99,6 +99,34 @@ static const struct cmd cmds[] = {
 	  "  --item ID          只重新生成这条信息的页面（已撤回的删除）及机构首页、目录、订阅、站点地图\n"
 	  "  --base-url URL     订阅和站点地图中的网址前缀（默认 http://localhost）\n"
 	  "  --verify DIR       按清单检查 DIR：列出改动、多出、缺少的文件；有则退出状态 1\n" DB_HELP },
+	{ "demo-tree", cli_demo_tree, "在演示机构之上载入一个小的机构树（桐乡市人民政府及其部门、乡镇）",
+	  "用法：gongkai demo-tree\n"
+	  "\n"
+	  "先运行 gongkai demo。创建桐乡市人民政府（其年度报告为本级政府报告），把桐乡市教育局\n"
+	  "移到其下，并创建桐乡市卫生健康局、乌镇镇人民政府，各有几条公开信息和联系方式。\n"
+	  "桐乡市教育局自己的记录和年度报告数字不变。已存在时不做改动。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
+	{ "org", cli_org, "平台的机构：新建、列出机构树、修改设置、移动、停用",
+	  "用法：gongkai org add SLUG --name 名称 [--code 机构代码] [--parent SLUG] [--kind KIND]\n"
+	  "                [--pattern 索引号规则] [--sort N] [--due MM-DD] [--admin 用户名 [--admin-name 姓名]]\n"
+	  "                [--address 地址] [--postcode 邮编] [--phone 电话] [--fax 传真] [--email 邮箱] [--hours 办公时间]\n"
+	  "      gongkai org list\n"
+	  "      gongkai org set SLUG [--name] [--code] [--kind] [--pattern] [--sort] [--due MM-DD|statutory] [联系方式选项]\n"
+	  "      gongkai org move SLUG (--parent SLUG | --top)\n"
+	  "      gongkai org deactivate|activate|delete SLUG\n"
+	  "\n"
+	  "add         新建机构及其默认公开类别；--admin 同时创建其机构管理员，生成一次性密码并显示一次\n"
+	  "            （首次登录后须修改）。KIND：government（人民政府）、department（政府部门，默认）、\n"
+	  "            town（乡镇（街道））、other（其他机构）。索引号规则默认 {机构代码}/{YYYY}-{NNNNN}。\n"
+	  "list        按机构树列出所有机构、类型、年度报告时限和状态。\n"
+	  "set         修改平台设置的字段和联系方式。--due 设本地年度报告时限（只能早于法定时限：\n"
+	  "            部门 1月31日，有下级机构的人民政府 3月31日，条例第四十九条）；statutory 恢复法定。\n"
+	  "move        移到另一上级机构之下或最上层；不能移到自己或自己的下级之下。\n"
+	  "deactivate  停用（记录保留，公众首页不再列出）；activate 重新启用。\n"
+	  "delete      删除没有任何记录、用户和下级机构的机构；有记录的只能停用。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
 	{ "user", cli_user, "管理工作人员账号、各机构中的角色和双重验证",
 	  "用法：gongkai user add NAME --org SLUG --role ROLE [--display 姓名] [--password-stdin]\n"
 	  "      gongkai user passwd NAME [--password-stdin | --random]\n"

@@ -60,6 +60,8 @@ const char *cli_feed_key_default(const struct cli *c, char *buf, size_t n);
  * password replaced by "***" (thread-local buffer, valid until the next
  * call). */
 const char *cli_db_label(const struct cli *c);
+int cli_org(const struct cli *c, int argc, char **argv);
+int cli_demo_tree(const struct cli *c, int argc, char **argv);
 
 /* ---- messages ---- */
 /* Print "gongkai: <message>" on stderr; returns CLI_FAIL. */

@@ -456,8 +456,9 @@ int h_admin_home(struct req *r)
 		      : store_membership_orgs(req_db(r), &r->arena, r->user.id, &orgs, &n);
 	if (rc)
 		return respond_server_error(r, rc);
-	if (n == 1)
+	if (n == 1 && !sysadmin)
 		return respond_redirect(r, arena_printf(&r->arena, "/admin/o/%s/items", orgs[0].slug));
+	tv_set_bool(ctx, "sysadmin", sysadmin);
 	list = tv_set_list(ctx, "orgs");
 	for (size_t i = 0; i < n; i++) {
 		struct tv *m = tv_list_push_map(list);

@@ -33,6 +33,8 @@ int h_root(struct req *r)
 		return respond_server_error(r, rc);
 	if (n == 1)
 		return respond_redirect(r, arena_printf(&r->arena, "/o/%s/", orgs[0].slug));
+	if (n > 1)
+		return h_platform_home(r); /* the agencies by tree (h_platform.c) */
 	ctx = page_ctx(r, "政府信息公开");
 	list = tv_set_list(ctx, "orgs");
 	for (size_t i = 0; i < n; i++) {
@@ -111,7 +113,7 @@ int page_home(struct req *r, struct page *p)
 	int rc;
 
 	if ((rc = put_categories(r, ctx, 0, &cats, &ncat)) ||
-	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)))
+	    (rc = store_item_list(req_db(r), &r->arena, &f, &rows, &n, NULL)) || (rc = platform_put_contact(r, ctx)))
 		return rc;
 	view_rows(r, tv_set_list(ctx, "latest"), rows, n);
 	return page_html(p, "home", ctx);
@@ -413,6 +415,8 @@ int page_guide(struct req *r, struct page *p)
 		return rc;
 	tv_set_html(ctx, "guide", h);
 	tv_set_bool(ctx, "has_guide", *r->org.guide_md != '\0');
+	if ((rc = platform_put_contact(r, ctx)))
+		return rc;
 	return page_html(p, "guide", ctx);
 }
 

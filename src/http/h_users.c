@@ -43,6 +43,7 @@ static const char *const perm_labels[PERM_COUNT] = {
 	[PERM_ADMIN] = "机构设置、公开类别、公开指南、用户与角色、年度报告",
 	[PERM_CASES] = "办理依申请公开、政民互动和登记簿（承办人只办理分配给自己的）",
 	[PERM_AUDIT] = "查看审计日志",
+	[PERM_OVERSEE] = "查看本机构及下级机构的汇总、待办看板和年度报告（不含下级机构的记录本身）",
 };
 
 /* Does the comma-separated list hold code? */

@@ -283,6 +283,11 @@ int h_api_apply(struct req *r);
 int h_api_track(struct req *r);
 int h_api_items(struct req *r);
 int h_api_item(struct req *r);
+/* The platform (h_platform.c): the public list of agencies by tree; the
+ * contact block of the request's org into ctx.contact (for its public
+ * pages and 指南; static site too). */
+int h_platform_home(struct req *r);
+int platform_put_contact(struct req *r, struct tv *ctx);
 
 /* The context of the application procedure for this request: the
  * platform's working-day calendar (loaded into *cal, request memory), the

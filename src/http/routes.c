@@ -83,6 +83,7 @@ static const struct param_spec p_api_items[] = {
 #include "http/routes_export.inc"
 #include "http/routes_subscribe.inc"
 #include "http/routes_channels.inc"
+#include "http/routes_platform.inc"
 
 const struct route routes[] = {
 	/* public portal */
@@ -153,6 +154,7 @@ const struct route routes[] = {
 	ROUTES_EXPORT
 	ROUTES_SUBSCRIBE
 	ROUTES_CHANNELS
+	ROUTES_PLATFORM
 	/* JSON API */
 	{ M_GET | M_HEAD, "/api/v1/orgs/{org}/items", h_api_items, R_API | R_ORG, p_api_items },
 	{ M_GET | M_HEAD, "/api/v1/items/{id}", h_api_item, R_API, NULL },

@@ -16,7 +16,7 @@ static const char sql_org_insert[] =
 static const char sql_org_by_slug[] = "SELECT " ORG_COLS " FROM orgs WHERE slug = $1";
 static const char sql_org_by_id[] = "SELECT " ORG_COLS " FROM orgs WHERE id = $1";
 static const char sql_org_platform[] = "SELECT " ORG_COLS " FROM orgs WHERE kind = 'platform' ORDER BY id LIMIT 1";
-static const char sql_org_list[] = "SELECT " ORG_COLS " FROM orgs WHERE kind = 'agency' ORDER BY name, id";
+static const char sql_org_list[] = "SELECT " ORG_COLS " FROM orgs WHERE kind = 'agency' AND active = 1 ORDER BY name, id";
 static const char sql_org_guide[] = "UPDATE orgs SET guide_md = $2, updated_at = $3 WHERE id = $1";
 static const char sql_meta_keep[] = "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
 static const char sql_meta_get[] = "SELECT value FROM meta WHERE key = $1";

@@ -28,7 +28,7 @@ struct org {
 int store_org_insert(struct db *db, struct org *o, const char *now);
 int store_org_by_slug(struct db *db, struct arena *a, const char *slug, struct org *out);
 int store_org_by_id(struct db *db, struct arena *a, long long id, struct org *out);
-/* Agencies (kind = agency), by name. *out is an arena array of *n orgs. */
+/* Active agencies (kind = agency, not deactivated), by name. *out is an arena array of *n orgs. */
 int store_org_list(struct db *db, struct arena *a, struct org **out, size_t *n);
 int store_org_set_guide(struct db *db, long long org_id, const char *guide_md, const char *now);
 int store_org_platform(struct db *db, struct arena *a, struct org *out);

@@ -152,11 +152,12 @@ long auth_lockout_wait(int user_failures, long user_since_last, int ip_failures,
 const struct auth_role auth_roles[] = {
 	{ "sysadmin", "系统管理员", ~0u },
 	{ "orgadmin", "机构管理员",
-	  P(PERM_READ) | P(PERM_EDIT) | P(PERM_PUBLISH) | P(PERM_ADMIN) | P(PERM_CASES) | P(PERM_AUDIT) },
-	{ "editor", "信息员", P(PERM_READ) | P(PERM_EDIT) },
-	{ "reviewer", "审核员", P(PERM_READ) | P(PERM_PUBLISH) },
-	{ "handler", "承办人", P(PERM_READ) | P(PERM_CASES) },
-	{ "viewer", "领导/只读", P(PERM_READ) },
+	  P(PERM_READ) | P(PERM_EDIT) | P(PERM_PUBLISH) | P(PERM_ADMIN) | P(PERM_CASES) | P(PERM_AUDIT) |
+		  P(PERM_OVERSEE) },
+	{ "editor", "信息员", P(PERM_READ) | P(PERM_EDIT) | P(PERM_OVERSEE) },
+	{ "reviewer", "审核员", P(PERM_READ) | P(PERM_PUBLISH) | P(PERM_OVERSEE) },
+	{ "handler", "承办人", P(PERM_READ) | P(PERM_CASES) | P(PERM_OVERSEE) },
+	{ "viewer", "领导/只读", P(PERM_READ) | P(PERM_OVERSEE) },
 };
 const size_t auth_roles_count = sizeof(auth_roles) / sizeof(auth_roles[0]);
 
@@ -193,8 +194,35 @@ static unsigned role_perms(const char *roles, bool *handler_only)
 	return perms;
 }
 
-/* The user's permissions in org_id: its roles there, or all of them for a
- * system administrator. */
+/* The ancestor rule: PERM_OVERSEE when the user holds a role giving it in
+ * an ancestor of org_id (its parent, the parent's parent, ...). The walk
+ * stops after AUTH_TREE_DEPTH steps, so a cycle in stored data cannot hang
+ * a request. */
+#define AUTH_TREE_DEPTH 32
+static int ancestor_oversee(struct db *db, struct arena *a, long long user_id, long long org_id, bool *out)
+{
+	struct org o;
+	const char *roles;
+	int rc;
+
+	*out = false;
+	if ((rc = store_org_by_id(db, a, org_id, &o)))
+		return rc;
+	for (int depth = 0; o.parent_id && depth < AUTH_TREE_DEPTH; depth++) {
+		if ((rc = store_org_by_id(db, a, o.parent_id, &o)))
+			return rc;
+		if ((rc = store_membership_roles(db, a, o.id, user_id, &roles)))
+			return rc;
+		if (role_perms(roles, NULL) & P(PERM_OVERSEE)) {
+			*out = true;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* The user's permissions in org_id: its roles there (and PERM_OVERSEE by
+ * the ancestor rule), or all of them for a system administrator. */
 static int perms_of(struct db *db, long long user_id, long long org_id, unsigned *perms, bool *handler_only)
 {
 	struct arena a;
@@ -216,6 +244,13 @@ static int perms_of(struct db *db, long long user_id, long long org_id, unsigned
 		rc = store_membership_roles(db, &a, org_id, user_id, &roles);
 		if (rc == 0)
 			*perms = role_perms(roles, handler_only);
+		if (rc == 0 && !(*perms & P(PERM_OVERSEE))) {
+			bool over;
+
+			rc = ancestor_oversee(db, &a, user_id, org_id, &over);
+			if (rc == 0 && over)
+				*perms |= P(PERM_OVERSEE);
+		}
 	}
 	arena_release(&a);
 	return rc == ERR_NOT_FOUND ? 0 : rc;

@@ -46,16 +46,21 @@ long auth_lockout_wait(int user_failures, long user_since_last, int ip_failures,
  * one table in auth.c (auth_role_perms), shown to administrators on the
  * users page:
  *
- *                       READ EDIT PUBLISH ADMIN CASES AUDIT
+ *                       READ EDIT PUBLISH ADMIN CASES AUDIT OVERSEE
  *   sysadmin 系统管理员    every permission in every org
- *   orgadmin 机构管理员     x    x     x      x     x     x
- *   editor   信息员        x    x
- *   reviewer 审核员        x          x
- *   handler  承办人        x                      x(1)
- *   viewer   领导/只读     x
+ *   orgadmin 机构管理员     x    x     x      x     x     x     x(2)
+ *   editor   信息员        x    x                             x(2)
+ *   reviewer 审核员        x          x                       x(2)
+ *   handler  承办人        x                      x(1)        x(2)
+ *   viewer   领导/只读     x                                  x(2)
  *
  * (1) a 承办人 acts only on the applications and 政民互动 cases assigned
- *     to them (auth_can_case); a 机构管理员 on every case of the org. */
+ *     to them (auth_can_case); a 机构管理员 on every case of the org.
+ * (2) the ancestor rule, the one place a role reaches beyond its org: a
+ *     role held in an org gives PERM_OVERSEE in that org and in every org
+ *     below it in the org tree (the 本级政府's staff read their departments'
+ *     aggregates, dashboards and annual reports), and nothing else there:
+ *     opening or changing a descendant's records needs a role in it. */
 enum perm {
 	PERM_READ,     /* see the org's staff pages and drafts (personal data masked) */
 	PERM_EDIT,     /* draft and edit items, upload attachments, submit for review */
@@ -64,8 +69,10 @@ enum perm {
 	PERM_CASES,    /* handle applications, 政民互动 and the registers; see applicants'
 			* personal data unmasked */
 	PERM_AUDIT,    /* read the audit trail */
+	PERM_OVERSEE,  /* read the aggregates of the org and its subtree: the open-case
+			* dashboard, the annual reports (not the records themselves) */
 };
-#define PERM_COUNT 6
+#define PERM_COUNT 7
 
 /* The roles, in display order: code and Chinese name. */
 struct auth_role {
@@ -84,7 +91,8 @@ const char *auth_role_name(const char *code);
 int auth_perms(struct db *db, long long user_id, long long org_id, unsigned *perms);
 
 /* The one permission check: may user_id do perm in org_id? A system
- * administrator (sysadmin in the platform org) may do everything. */
+ * administrator (sysadmin in the platform org) may do everything; a role
+ * in an ancestor of org_id gives PERM_OVERSEE there (the ancestor rule). */
 int auth_can(struct db *db, long long user_id, long long org_id, enum perm p, bool *out);
 /* May user_id act on a case (application or 政民互动) of org_id assigned to
  * assignee_id (0: not assigned)? PERM_CASES through a role other than

@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "domain/applications/cases.h"
 #include "domain/catalog/catalog.h"
+#include "domain/platform/platform.h"
 #include "render/html.h"
 #include "render/markdown.h"
 #include "store/db.h"
@@ -676,13 +677,13 @@ long rpub_deadline(int year)
 	return date_from_ymd(year + 1, 1, 31);
 }
 
-static int timeliness_of(const struct report_rec *r, int year, long today)
+static int timeliness_of(const struct report_rec *r, long due, long today)
 {
 	long day;
 
 	if (r->first_published_on && date_parse(r->first_published_on, strlen(r->first_published_on), &day) == 0)
-		return day <= rpub_deadline(year) ? RPUB_ON_TIME : RPUB_LATE;
-	return today > rpub_deadline(year) ? RPUB_OVERDUE : RPUB_NOT_DUE;
+		return day <= due ? RPUB_ON_TIME : RPUB_LATE;
+	return today > due ? RPUB_OVERDUE : RPUB_NOT_DUE;
 }
 
 static void keyfig_add(struct report_keyfig *t, const struct report_keyfig *f)
@@ -698,13 +699,14 @@ static void keyfig_add(struct report_keyfig *t, const struct report_keyfig *f)
 
 /* One child's figures and check, in a scratch arena released at once: a
  * thousand children must not hold a thousand documents in memory. */
-static int platform_row(struct db *db, struct rpub_row *row, int year, long today, const char **msg)
+static int platform_row(struct db *db, struct rpub_row *row, int year, long due, long today, const char **msg)
 {
 	struct arena s;
 	struct rpub_ctx c = { .db = db, .a = &s, .org = &row->org, .today = today };
 	int rc;
 
-	row->timeliness = timeliness_of(&row->rep, year, today);
+	row->deadline = due;
+	row->timeliness = timeliness_of(&row->rep, due, today);
 	row->errors = -1;
 	if (row->rep.id && strcmp(row->rep.status, "published") == 0) {
 		row->fig = row->rep.fig;
@@ -739,6 +741,8 @@ int rpub_platform(struct db *db, struct arena *a, const struct org *parent, int 
 		  struct rpub_row **rows, size_t *n, struct report_keyfig *total, const char **msg)
 {
 	struct org *kids;
+	struct org_node *nodes;
+	size_t nn;
 	struct report_rec *reps;
 	struct rpub_row *out;
 	size_t k;
@@ -751,7 +755,7 @@ int rpub_platform(struct db *db, struct arena *a, const struct org *parent, int 
 		*msg = "年度须在 2019 年至今年之间。";
 		return ERR_INVALID;
 	}
-	if ((rc = store_rpt_children(db, a, parent, &kids, &k)))
+	if ((rc = store_rpt_children(db, a, parent, &kids, &k)) || (rc = store_platform_orgs(db, a, &nodes, &nn)))
 		return rc;
 	if (!(reps = arena_zalloc(a, (k + 1) * sizeof(*reps))) || !(out = arena_zalloc(a, (k + 1) * sizeof(*out))))
 		return ERR_NOMEM;
@@ -759,8 +763,14 @@ int rpub_platform(struct db *db, struct arena *a, const struct org *parent, int 
 		return rc;
 	for (size_t i = 0; i < k; i++) {
 		out[i].org = kids[i];
+		long at = platform_find(nodes, nn, kids[i].id);
+		/* each agency's own deadline: the platform's local one, else
+		 * the statute's for its place in the tree */
+		long due = at < 0 ? rpub_deadline(year)
+				  : platform_deadline(&nodes[at], platform_has_children(nodes, nn, kids[i].id), year);
+
 		out[i].rep = reps[i];
-		if ((rc = platform_row(db, &out[i], year, today, msg))) {
+		if ((rc = platform_row(db, &out[i], year, due, today, msg))) {
 			if (rc == ERR_INVALID)
 				*msg = arena_printf(a, "%s 的 %d 年度报告无法生成。", kids[i].name, year);
 			return rc;

@@ -152,6 +152,7 @@ struct rpub_row {
 	struct org org;
 	struct report_rec rep;           /* id 0: no report */
 	int timeliness;                  /* enum rpub_timeliness */
+	long deadline;                   /* the agency's own (platform_deadline) */
 	int errors;                      /* check errors: of the published version when
 					  * published, else of the current draft; -1 without a report */
 	bool figures_published;          /* fig is the published version's snapshot (else the records now) */
@@ -159,7 +160,9 @@ struct rpub_row {
 	struct report_keyfig fig;
 };
 
-/* The deadline of year's report (条例第四十九条): 1 月 31 日 of year + 1. */
+/* The deadline of a department's report of year (条例第四十九条): 1 月 31 日
+ * of year + 1. Each agency's own is platform_deadline (a government with
+ * children: 3 月 31 日; a local earlier one set by the platform). */
 long rpub_deadline(int year);
 /* Every child org of parent (store_rpt_children) with its report of
  * year and the key figures; *total sums the figures. ERR_INVALID with *msg

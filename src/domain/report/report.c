@@ -85,6 +85,8 @@
 #include "domain/report/report.h"
 #include "render/html.h"
 #include "store/db.h"
+#include "domain/platform/platform.h"
+#include "store/platform.h"
 #include "store/report_figures.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -507,8 +509,9 @@ static int fact_timeliness(struct fb *b)
 	return add_fact(b, "timeliness", "五", &t);
 }
 
-int report_figures_build(struct db *db, struct arena *a, const struct org *org, int year,
-			 struct report_figures *out, const char **msg)
+/* The figures of org alone. */
+static int figures_one(struct db *db, struct arena *a, const struct org *org, int year, struct report_figures *out,
+		       const char **msg)
 {
 	struct report_figures *f = out;
 	struct fb b = { .db = db, .a = a, .org = org, .year = year, .f = out };
@@ -579,6 +582,10 @@ int report_figures_build(struct db *db, struct arena *a, const struct org *org, 
 	    (rc = interactions_counts(db, a, org->id, year, &b.ia)) || (rc = prop_counts(db, a, org->id, year, &b.pc)))
 		return rc;
 
+	f->fee_apps = b.fee_apps;
+	f->apps_late = b.apps_late;
+	f->ia_total = b.ia.total;
+	f->ia_late = b.ia.late;
 	if ((rc = fact_catalog(&b)) || (rc = fact_portals(&b)) || (rc = fact_new_media(&b, true)) ||
 	    (rc = fact_new_media(&b, false)) || (rc = fact_interactions(&b)) || (rc = fact_proposals(&b)) ||
 	    (rc = fact_decisions(&b)) || (rc = fact_applications(&b)) || (rc = fact_reviews(&b)) ||
@@ -606,6 +613,153 @@ int report_figures_build(struct db *db, struct arena *a, const struct org *org, 
 			return rc;
 	}
 	return 0;
+}
+
+/* ==== the aggregate (本级政府 report) ==== */
+
+int report_scope(struct db *db, struct arena *a, const struct org *org, struct org **members, size_t *n)
+{
+	struct org_node *nodes;
+	struct org *m;
+	size_t nn, *idx, k;
+	int rc;
+
+	if ((rc = store_platform_orgs(db, a, &nodes, &nn)))
+		return rc;
+	if (!org->id || platform_find(nodes, nn, org->id) < 0 || !platform_has_children(nodes, nn, org->id)) {
+		k = 1;
+		idx = NULL;
+	} else if ((rc = platform_subtree(a, nodes, nn, org->id, &idx, &k, NULL))) {
+		return rc;
+	}
+	if (!(m = arena_alloc(a, k * sizeof(*m))))
+		return ERR_NOMEM;
+	m[0] = *org;
+	for (size_t i = 1; i < k; i++)
+		m[i] = nodes[idx[i]].org;
+	*members = m;
+	*n = k;
+	return 0;
+}
+
+static void sum_into(long long *t, const long long *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		t[i] += v[i];
+}
+
+int report_figures_sum(struct arena *a, const struct org *org, int year, const struct report_figures *parts,
+		       const struct org *members, size_t n, struct report_figures *out)
+{
+	struct report_figures *f = out;
+	struct fb b = { .a = a, .org = org, .year = year, .f = out };
+	struct buf t;
+	long long any = 0;
+	int today_y, m, d, rc;
+
+	memset(out, 0, sizeof(*out));
+	f->year = year;
+	f->format = report_format_of(year);
+	f->members = members;
+	f->nmembers = n;
+	if (!(f->facts = arena_zalloc(a, FACTS_MAX * sizeof(*f->facts))) ||
+	    !(f->warnings = arena_zalloc(a, WARNINGS_MAX * sizeof(*f->warnings))))
+		return ERR_NOMEM;
+	f->t3.year = year;
+	for (size_t i = 0; i < n; i++) {
+		const struct report_figures *p = &parts[i];
+		const struct report_t2 *s = &p->t2;
+
+		sum_into(f->t2.made, s->made, 2);
+		sum_into(f->t2.newly, s->newly, 2);
+		sum_into(f->t2.total, s->total, 2);
+		sum_into(f->t2.issued, s->issued, 2);
+		sum_into(f->t2.repealed, s->repealed, 2);
+		sum_into(f->t2.in_force, s->in_force, 2);
+		sum_into(f->t2.decisions, s->decisions, 4);
+		f->t2.fee_items_prev += s->fee_items_prev;
+		f->t2.fee_items_delta += s->fee_items_delta;
+		f->t2.fee_fen += s->fee_fen;
+		f->t2.procure_count += s->procure_count;
+		f->t2.procure_fen += s->procure_fen;
+		sum_into(f->t3.received, p->t3.received, APP_COLS);
+		sum_into(f->t3.carried_in, p->t3.carried_in, APP_COLS);
+		sum_into(f->t3.concluded, p->t3.concluded, APP_COLS);
+		sum_into(f->t3.carried_out, p->t3.carried_out, APP_COLS);
+		for (int r = 0; r < APP_ROWS; r++)
+			sum_into(f->t3.outcome[r], p->t3.outcome[r], APP_COLS);
+		sum_into(f->t4, p->t4, 15);
+		f->fee_collected_fen += p->fee_collected_fen;
+		f->published_items += p->published_items;
+		f->fee_apps += p->fee_apps;
+		f->apps_late += p->apps_late;
+		f->ia_total += p->ia_total;
+		f->ia_late += p->ia_late;
+		any += !(p->nwarnings && (!p->warnings || strstr(p->warnings[0], "没有任何记录")));
+	}
+	b.fee_apps = f->fee_apps;
+	b.apps_late = f->apps_late;
+	b.ia.total = f->ia_total;
+	b.ia.late = f->ia_late;
+
+	/* 一: what the report covers, then the sentences of the sums */
+	buf_init(&t, a, SENT_MAX);
+	buf_printf(&t, "本报告为%s%d年本级政府信息公开工作年度报告，汇总本机关和所属%zu个机构的数据（", org->name, year,
+		   n > 0 ? n - 1 : 0);
+	for (size_t i = 1; i < n; i++)
+		buf_printf(&t, "%s%s", i > 1 ? "、" : "", members[i].name);
+	buf_puts(&t, "），各表数字为各机构数字之和。");
+	if ((rc = add_fact(&b, "scope", "一", &t)) || (rc = fact_catalog(&b)) || (rc = fact_applications(&b)) ||
+	    (rc = fact_reviews(&b)) || (rc = fact_timeliness(&b)) || (rc = fact_fees(&b)))
+		return rc;
+	date_to_ymd(date_today_cn(), &today_y, &m, &d);
+	if (!any && (rc = add_warning(&b, arena_printf(a, "%d 年没有任何记录：报告中的数字均为 0", year))))
+		return rc;
+	if (year == today_y && (rc = add_warning(&b, arena_printf(a, "%d 年尚未结束：数字截至今天", year))))
+		return rc;
+	return 0;
+}
+
+int report_figures_build(struct db *db, struct arena *a, const struct org *org, int year,
+			 struct report_figures *out, const char **msg)
+{
+	struct org *members;
+	struct report_figures *parts;
+	size_t n;
+	int rc;
+
+	*msg = NULL;
+	if ((rc = report_scope(db, a, org, &members, &n)))
+		return rc;
+	if (n == 1) {
+		if ((rc = figures_one(db, a, org, year, out, msg)))
+			return rc;
+		out->members = members;
+		out->nmembers = 1;
+		return 0;
+	}
+	if (!(parts = arena_zalloc(a, n * sizeof(*parts))))
+		return ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		/* the members' sentences are not needed: a scratch arena for
+		 * each, the numbers copied out */
+		struct arena s;
+
+		arena_init(&s, 0);
+		rc = figures_one(db, &s, &members[i], year, &parts[i], msg);
+		/* keep only whether it had no records at all (nwarnings 1,
+		 * warnings NULL: report_figures_sum reads it so) */
+		parts[i].nwarnings = rc == 0 && parts[i].nwarnings && strstr(parts[i].warnings[0], "没有任何记录");
+		parts[i].warnings = NULL;
+		parts[i].facts = NULL;
+		parts[i].nfacts = 0;
+		if (rc == ERR_INVALID && *msg)
+			*msg = arena_strdup(a, *msg);
+		arena_release(&s);
+		if (rc)
+			return rc;
+	}
+	return report_figures_sum(a, org, year, parts, members, n, out);
 }
 
 /* ==== tables ==== */

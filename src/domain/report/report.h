@@ -100,10 +100,35 @@ struct report_figures {
 	size_t nfacts;
 	const char **warnings;         /* e.g. "2020 年没有任何记录" */
 	size_t nwarnings;
+	/* behind the sentences of 五 and 六 (and their sums in an aggregate) */
+	long long fee_apps;            /* applications that paid 信息处理费 */
+	long long apps_late;           /* applications answered after their due date */
+	long long ia_total, ia_late;   /* 政民互动 of the year, answered late */
+	/* the orgs whose records the figures count: the org itself, or for an
+	 * org with child agencies the org and its whole subtree (the 本级政府
+	 * report, report_scope); nmembers >= 1 */
+	const struct org *members;
+	size_t nmembers;
 };
 
-/* Compute the figures of org's year from the records. ERR_INVALID with
- * *msg for a year before REPORT_FIRST_YEAR or after the current year. */
+/* The orgs an org's report counts: org first, then, when it has child
+ * agencies, every agency below it (active or not: their records of the
+ * year stay theirs), in tree order. *members is an arena array of *n. */
+int report_scope(struct db *db, struct arena *a, const struct org *org, struct org **members, size_t *n);
+
+/* The aggregate of parts[0..n) (the figures of each member, built by
+ * report_figures_build on one org each) as the figures of org's year: every
+ * count of tables 二 三 四 and the fees summed, the ready sentences made
+ * from the sums (with one saying which orgs it covers). The 2019 format's
+ * staff-entered 事项 cells stay 0 (the narrative gives them). */
+int report_figures_sum(struct arena *a, const struct org *org, int year, const struct report_figures *parts,
+		       const struct org *members, size_t n, struct report_figures *out);
+
+/* Compute the figures of org's year from the records: of org alone, or,
+ * for an org with child agencies, of its whole subtree (report_scope,
+ * report_figures_sum: the 本级政府 report is computed, never typed).
+ * ERR_INVALID with *msg for a year before REPORT_FIRST_YEAR or after the
+ * current year. */
 int report_figures_build(struct db *db, struct arena *a, const struct org *org, int year,
 			 struct report_figures *out, const char **msg);
 

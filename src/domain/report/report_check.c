@@ -218,8 +218,9 @@ static int carried_out_of(void *ctx, const char *type, int is_new, const char *o
 	return 0;
 }
 
-/* R1, R2, R3 on table 三 as written; R5 against the records of year - 1. */
-static void check_t3(struct ck *k, struct db *db, long long org_id)
+/* R1, R2, R3 on table 三 as written; R5 against the records of year - 1
+ * of the report's members (the org, or its subtree for the 本级政府 report). */
+static void check_t3(struct ck *k, struct db *db, const struct org *members, size_t nmembers)
 {
 	const struct rtable *t = &k->d->t3;
 	long long rows[5][7] = { { 0 } }, v[7];
@@ -275,7 +276,10 @@ static void check_t3(struct ck *k, struct db *db, long long org_id)
 	/* R5 */
 	{
 		long long prev[APP_COLS] = { 0 };
-		int rc = store_report_app_groups(db, org_id, k->year - 1, carried_out_of, prev);
+		int rc = 0;
+
+		for (size_t i = 0; i < nmembers && !rc; i++)
+			rc = store_report_app_groups(db, members[i].id, k->year - 1, carried_out_of, prev);
 
 		if (rc) {
 			k->err = rc;
@@ -925,7 +929,7 @@ int report_check_doc(struct db *db, struct arena *a, const struct org *org, cons
 		return rc;
 	k.exp = exp;
 	check_structure(&k, org);
-	check_t3(&k, db, org->id);
+	check_t3(&k, db, exp->fig.members, exp->fig.nmembers);
 	check_t4(&k);
 	compare_table(&k, "表二", &d->t2, &exp->t2);
 	compare_table(&k, "表三", &d->t3, &exp->t3);

@@ -31,6 +31,7 @@
 #include "store/db.h"
 #include "store/decision.h"
 #include "store/fts.h"
+#include "store/platform.h"
 #include "store/review.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -200,6 +201,16 @@ static struct report_doc build(struct fx *f, int year, const struct report_narra
 
 	if (report_build(f->db, &f->a, &f->org, year, narr, &d, &msg))
 		fail_msg("report_build %d: %s", year, msg ? msg : "?");
+	return d;
+}
+
+static struct report_doc build_for(struct fx *f, const struct org *org, int year)
+{
+	struct report_doc d;
+	const char *msg = NULL;
+
+	if (report_build(f->db, &f->a, org, year, NULL, &d, &msg))
+		fail_msg("report_build %s %d: %s", org->slug, year, msg ? msg : "?");
 	return d;
 }
 
@@ -950,6 +961,114 @@ struct demo {
 	struct org org;
 };
 
+/* ---- the 本级政府 report: an org with children counts its subtree ---- */
+
+static void sum_counts(struct app_year_counts *t, const struct app_year_counts *v)
+{
+	for (int c = 0; c < APP_COLS; c++) {
+		t->received[c] += v->received[c];
+		t->carried_in[c] += v->carried_in[c];
+		t->concluded[c] += v->concluded[c];
+		t->carried_out[c] += v->carried_out[c];
+		for (int r = 0; r < APP_ROWS; r++)
+			t->outcome[r][c] += v->outcome[r][c];
+	}
+}
+
+static void test_aggregate(void **state)
+{
+	struct fx *f = *state;
+	struct org city, town, edu = f->org;
+	struct report_doc de, dt, dc, dc_alone;
+	struct app_year_counts want = { 0 };
+	struct report_issue *v;
+	const char *msg = NULL;
+	size_t n;
+
+	assert_int_equal(db_begin(f->db), 0);
+	insert_org(f, "tx-gov", "桐乡市人民政府", "agency", &city);
+	insert_org(f, "tx-wuzhen", "乌镇镇人民政府", "agency", &town);
+	assert_int_equal(catalog_create_default_categories(f->db, city.id), 0);
+	assert_int_equal(catalog_create_default_categories(f->db, town.id), 0);
+	assert_int_equal(db_commit(f->db), 0);
+
+	/* before the tree exists the city's report is its own */
+	f->c.org = &city;
+	app_with_row(f, 0, 0, "2021-03-01");
+	dc_alone = build_for(f, &city, 2021);
+	assert_int_equal(dc_alone.fig.nmembers, 1);
+	assert_int_equal(dc_alone.fig.t3.received[0], 1);
+
+	/* edu: 2 natural persons, 1 company (one carried to 2022); the town: 1 */
+	f->c.org = &edu;
+	app_with_row(f, 0, 0, "2021-03-02");
+	app_with_row(f, 0, 1, "2021-04-02");
+	reg(f, 1, "2021-12-28");
+	f->c.org = &town;
+	app_with_row(f, 2, 0, "2021-05-05");
+	f->c.org = &f->org;
+	assert_int_equal(store_platform_set_parent(f->db, edu.id, city.id, NOW), 0);
+	assert_int_equal(store_platform_set_parent(f->db, town.id, city.id, NOW), 0);
+
+	de = build_for(f, &edu, 2021);
+	dt = build_for(f, &town, 2021);
+	dc = build_for(f, &city, 2021);
+	/* the children's own reports are unchanged by the tree */
+	assert_int_equal(de.fig.nmembers, 1);
+	assert_int_equal(de.fig.t3.received[0], 2);
+	assert_int_equal(de.fig.t3.carried_out[1], 1);
+	/* the city's: itself and both children, their sum in every cell */
+	assert_int_equal(dc.fig.nmembers, 3);
+	assert_string_equal(dc.fig.members[0].slug, "tx-gov");
+	sum_counts(&want, &dc_alone.fig.t3);
+	sum_counts(&want, &de.fig.t3);
+	sum_counts(&want, &dt.fig.t3);
+	want.year = 2021;
+	assert_counts_equal(&dc.fig.t3, &want);
+	assert_int_equal(dc.fig.t3.received[0], 3);
+	assert_int_equal(dc.fig.t3.received[2], 1);
+	for (int r = 0; r < dc.t3.nrows; r++)
+		for (int c = 3; c < dc.t3.ncols; c++) {
+			const char *x = cell(&dc.t3, r, c), *a = cell(&de.t3, r, c), *b = cell(&dt.t3, r, c),
+				   *o = cell(&dc_alone.t3, r, c);
+
+			if (x && *x >= '0' && *x <= '9')
+				assert_int_equal(strtoll(x, NULL, 10),
+						 strtoll(a, NULL, 10) + strtoll(b, NULL, 10) + strtoll(o, NULL, 10));
+		}
+	assert_string_equal(dc.title, "桐乡市人民政府2021年政府信息公开工作年度报告");
+	assert_non_null(strstr(fact(&dc.fig, "scope"), "乌镇镇人民政府"));
+	assert_non_null(strstr(fact(&dc.fig, "applications"), "共收到政府信息公开申请5件"));
+
+	/* the consistency checks hold on the aggregate: its tables are the
+	 * records' sums (R1-R5 and the comparison with the records) */
+	assert_int_equal(report_check_doc(f->db, &f->a, &city, &dc, &v, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].severity == REPORT_ERROR && strstr(v[i].where, "表"))
+			fail_msg("aggregate: %s: %s", v[i].where, v[i].msg);
+	/* a typed figure is caught: one cell of the aggregate changed */
+	{
+		struct rtable t = dc.t3;
+		struct rcell *cells = arena_alloc(&f->a, (size_t)t.nrows * (size_t)t.ncols * sizeof(*cells));
+
+		memcpy(cells, t.cells, (size_t)t.nrows * (size_t)t.ncols * sizeof(*cells));
+		t.cells = cells;
+		for (int r = 0; r < t.nrows; r++)
+			if (strstr(cell(&t, r, 2) ? cell(&t, r, 2) : "", "本年新收") || strstr(cell(&t, r, 0) ? cell(&t, r, 0) : "", "本年新收")) {
+				rtable_at(&t, r, 3)->text = "9";
+				break;
+			}
+		dc.t3 = t;
+		for (size_t i = 0; i < dc.nblocks; i++)
+			if (dc.blocks[i].kind == RB_TABLE && dc.blocks[i].table->ncols == t.ncols &&
+			    dc.blocks[i].table->nrows == t.nrows)
+				dc.blocks[i].table = &dc.t3;
+		assert_int_equal(report_check_doc(f->db, &f->a, &city, &dc, &v, &n), 0);
+		assert_true(has_issue(v, n, REPORT_ERROR, "表三", NULL));
+	}
+	(void)msg;
+}
+
 static int demo_setup(void **state)
 {
 	struct demo *m = test_calloc(1, sizeof(*m));
@@ -1221,6 +1340,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table3_table4_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table4_from_reviews, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renderers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aggregate, setup, teardown),
 	};
 	const struct CMUnitTest demo_tests[] = {
 		cmocka_unit_test(test_demo_2020),
