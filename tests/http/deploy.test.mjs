@@ -195,7 +195,7 @@ describe('two servers behind nginx', { skip: !haveNginx && 'nginx is not install
     fd.append('file', new Blob([pdf], { type: 'application/pdf' }), '部署测试.pdf');
     const up = await staff.postMultipart(`${ADMIN_ITEMS}/${id}/files`, fd);
     assert.equal(up.status, 200, `upload through nginx: ${up.status} ${textOf(up.text).slice(0, 300)}`);
-    const link = up.text.match(/<a href="([^"]*\/files\/\d+)">部署测试.pdf<\/a>/);
+    const link = up.text.match(/<a href="([^"]*\/files\/\d+\/[^"\/]+)">部署测试.pdf<\/a>/);
     assert.ok(link, 'the edit page lists the upload');
     const seen = {};
     for (let i = 0; i < 6; i++) {

@@ -178,7 +178,7 @@ describe(`two servers on one ${PG ? 'PostgreSQL' : 'SQLite'} database`, () => {
     }
     const pub = await act(b, id, 'publish');
     assert.equal(pub.status, 200, `publish through B: ${errorText(pub.text)}`);
-    const url = pub.text.match(new RegExp(`href="(/o/${ORG}/items/${id}/files/\\d+)"`))?.[1];
+    const url = pub.text.match(new RegExp(`href="(/o/${ORG}/items/${id}/files/\\d+/[^"/]+)"`))?.[1];
     assert.ok(url, 'the attachment is listed on B');
     for (const srv of [B, A]) {
       const res = await srv.fetch(url);
