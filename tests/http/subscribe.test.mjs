@@ -154,7 +154,9 @@ async function publish(title, category = '政策文件') {
 /** The e-mail channel's delivery of item id: { state, attempts, error } from the staff page. */
 async function delivery(id) {
   const r = await admin.get(`/admin/o/${ORG}/deliveries?item=${id}`);
-  const row = r.text.match(/<tr class="dlv-(\w+)( failed)?">([\s\S]*?)<\/tr>/);
+  // the e-mail channel's row (the demo's other channels deliver the item too)
+  const row = [...r.text.matchAll(/<tr class="dlv-(\w+)( failed)?">([\s\S]*?)<\/tr>/g)]
+    .find((m) => textOf(m[3]).includes('邮件订阅'));
   if (!row) return null;
   const cells = [...row[3].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => textOf(c[1]));
   return { state: row[1], attempts: Number(cells[5]), error: cells[6] };
