@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ORG, cleanup, cli, loginClient, makeDb, startServer, textOf } from './lib.mjs';
+import { ORG, cleanup, cli, isPg, loginClient, makeDb, startServer, textOf } from './lib.mjs';
 
 const ITEMS = `/admin/o/${ORG}/items`;
 const EXPORT = `/api/v1/orgs/${ORG}/export`;
@@ -21,6 +21,8 @@ let srv;
 let admin;
 let publicKey;
 let keyId;
+let keyFile; // beside the database file; on PostgreSQL a file named with --key / --feed-key
+let keyArgs; // [] on SQLite (the default path), ['--key', keyFile] on PostgreSQL
 const cats = {};
 
 /** GET p: { status, headers, raw (Buffer), json }. */
@@ -82,7 +84,17 @@ async function approve(id) {
 
 before(async () => {
   env = makeDb();
-  srv = await startServer(env);
+  if (isPg(env.db)) {
+    // no file beside a PostgreSQL database: init made no key, keygen names one
+    keyFile = path.join(env.dir, 'feed.key');
+    keyArgs = ['--key', keyFile];
+    cli(env.db, ['feed', 'keygen', ...keyArgs]);
+    srv = await startServer(env, { args: ['--feed-key', keyFile] });
+  } else {
+    keyFile = `${env.db}.feed-key`;
+    keyArgs = [];
+    srv = await startServer(env);
+  }
   admin = await loginClient(srv, 'tongxiang', env.orgPassword);
   const form = await admin.get(`${ITEMS}/new`);
   for (const m of form.text.matchAll(/<option value="(\d+)"[^>]*>([^<]+)<\/option>/g)) cats[m[2]] = m[1];
@@ -104,12 +116,17 @@ describe('the signed export feed', () => {
   let start; // the cursor after the demo's 189 publications
 
   test('the key: made once by init beside the database, mode 0600; keygen does not replace it', () => {
-    const file = `${env.db}.feed-key`;
+    const file = keyFile;
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-    const again = cli(env.db, ['feed', 'keygen'], { allowFail: true });
+    if (isPg(env.db)) {
+      const none = cli(env.db, ['feed', 'keygen'], { allowFail: true });
+      assert.notEqual(none.status, 0);
+      assert.match(none.stderr, /PostgreSQL.*--key/, 'a PostgreSQL database needs --key');
+    }
+    const again = cli(env.db, ['feed', 'keygen', ...keyArgs], { allowFail: true });
     assert.equal(again.status, 1);
     assert.match(again.stderr, /已存在/);
-    const pk = cli(env.db, ['feed', 'public-key']);
+    const pk = cli(env.db, ['feed', 'public-key', ...keyArgs]);
     assert.match(pk.stdout, new RegExp(`密钥编号：${keyId}`));
     // a key others can read is refused
     const loose = path.join(env.dir, 'loose.key');

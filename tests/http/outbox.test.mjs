@@ -17,7 +17,7 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 
-import { BIN, ORG, ROOT, assertPageBasics, cleanup, cli, loginClient, makeDb, startServer, textOf } from './lib.mjs';
+import { BIN, ORG, ROOT, assertPageBasics, cleanup, cli, loginClient, makeDb, sql as dbSql, startServer, textOf } from './lib.mjs';
 
 const ITEMS = `/admin/o/${ORG}/items`;
 const SECRET = 'push-secret-0123456789abcdef';
@@ -224,10 +224,9 @@ async function rowsOf(itemId) {
   return (await deliveries(`?item=${itemId}`)).rows;
 }
 
+/** q on the test database (sqlite3 or psql): its output, trimmed. */
 function sql(q) {
-  const r = spawnSync('sqlite3', [env.db, q], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
+  return dbSql(env.db, q).stdout.trim();
 }
 
 async function addChannel(fields) {
