@@ -126,7 +126,8 @@ static const char sql_pg_tables[] =
 static const char sql_sq_cols[] =
 	"SELECT name, pk, 0, upper(type) NOT LIKE '%INT%' FROM pragma_table_info($1) ORDER BY cid";
 static const char sql_pg_cols[] =
-	"SELECT a.attname, COALESCE((SELECT array_position(CAST(i.indkey AS int2[]), a.attnum) FROM pg_index i "
+	/* indkey is an int2vector: its subscripts start at 0 */
+	"SELECT a.attname, COALESCE((SELECT array_position(CAST(i.indkey AS int2[]), a.attnum) + 1 FROM pg_index i "
 	"WHERE i.indrelid = a.attrelid AND i.indisprimary), 0), a.attidentity <> '', a.attcollation <> 0 "
 	"FROM pg_attribute a WHERE a.attrelid = to_regclass(CAST($1 AS TEXT)) AND a.attnum > 0 "
 	"AND NOT a.attisdropped ORDER BY a.attnum";
