@@ -12,8 +12,8 @@
 -- the derived catalog counts (item_counts) and 索引号 serials are computed
 -- here in one statement each, and the audit trail gets one event per
 -- table instead of a row per item (as `gongkai import --bulk` does).
--- The search structures are not filled here: platform_bench.sh calls the
--- product's rebuild (HOOK(wip/pgsearch)).
+-- The search index (item_search) is not filled here: platform_bench.sh
+-- then runs the product's rebuild, `gongkai search rebuild`.
 \set ON_ERROR_STOP on
 \timing on
 

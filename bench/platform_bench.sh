@@ -6,17 +6,20 @@
 #   - item-page throughput through nginx (deploy/nginx-gongkai.conf) with
 #     ONE gongkai server and with TWO on the same database, alternated
 #     (one, two, one, two), and their ratio;
-#   - platform-wide search p95 (GET /search?q=…) when the binary can search
-#     on PostgreSQL (HOOK(wip/pgsearch): not yet on main; reported as not
-#     measured until then);
+#   - platform-wide search latency (GET /catalog?q=…, twelve queries):
+#     without the agency filter, with one agency, with a district and its
+#     agencies (含下级机构), with the city and all of them; p50/p95/p99;
 #   - one agency's annual report build time (`gongkai report --format json`);
-#   - the city's aggregated report (HOOK(wip/platform): measured once the
-#     binary has it; reported as not measured until then).
+#   - the aggregated (本级政府) reports of a district and of the city:
+#     bench/gen_tree.sql puts the agencies under DISTRICTS districts under
+#     one city, and `gongkai report --org` of a parent sums its subtree.
+# The search index is built by `gongkai search rebuild` after the load.
 # A throw-away cluster (tools/pg.sh) is started and stopped; the logs and
 # summary.txt stay in bench/out/platform/.
 #
 # Environment: WRK_THREADS (2), WRK_CONNS (32), WRK_DURATION (15s),
 # GK_THREADS (4, per server), BENCH_YEAR (2020, the report's year),
+# DISTRICTS (10), SEARCH_CONNS (4, wrk connections of the search runs),
 # BENCH_KEEP=1 (leave the cluster running and print its URL).
 set -euo pipefail
 
@@ -31,6 +34,8 @@ wrk_conns=${WRK_CONNS:-32}
 wrk_dur=${WRK_DURATION:-15s}
 gk_threads=${GK_THREADS:-4}
 year=${BENCH_YEAR:-2020}
+districts=${DISTRICTS:-10}
+search_conns=${SEARCH_CONNS:-4}
 
 mkdir -p "$out"
 cd "$top"
@@ -84,15 +89,15 @@ psql "$db" -v agencies="$agencies" -v items="$items" -f bench/gen_platform.sql >
 t1=$(now)
 note "generate: $(secs "$t0" "$t1") s; $(tail -4 "$out/gen.log" | grep -E '^ +[0-9]' | tr -s ' ')"
 
-# The search structures, filled the way the product fills them.
-# HOOK(wip/pgsearch): when the binary has a rebuild command, it runs here.
-if "$gk" search --help >/dev/null 2>&1; then
-	t0=$(now)
-	"$gk" --db "$db" search rebuild >"$out/search-rebuild.log" 2>&1
-	note "search rebuild: $(secs "$t0" "$(now)") s"
-else
-	note "search rebuild: not run (no \`gongkai search rebuild\` in this binary: PostgreSQL search is wip/pgsearch)"
-fi
+# the city's tree: agencies under districts under one city
+psql "$db" -v districts="$districts" -f bench/gen_tree.sql >"$out/tree.log" 2>&1 || { tail -20 "$out/tree.log"; exit 1; }
+note "tree: city > $districts districts > $agencies agencies ($(( (agencies + districts - 1) / districts )) per district at most)"
+
+# The search index (item_search), filled the way the product fills it.
+say "search rebuild"
+t0=$(now)
+"$gk" --db "$db" search rebuild >"$out/search-rebuild.log" 2>&1 || { tail -5 "$out/search-rebuild.log"; exit 1; }
+note "search rebuild: $(secs "$t0" "$(now)") s ($(psql "$db" -Atc "SELECT COUNT(*) FROM item_search") items indexed, item_search $(psql "$db" -Atc "SELECT pg_size_pretty(pg_total_relation_size('item_search'))"))"
 
 say "servers and nginx"
 files=$out/files
@@ -147,7 +152,7 @@ psql "$db" -Atc "SELECT '/o/' || o.slug || '/items/' || i.id FROM items i JOIN o
 	>"$out/item-urls.txt"
 note "item URLs: $(wc -l <"$out/item-urls.txt") random items of all agencies"
 run_wrk() {  # NAME PORT URLFILE DURATION -> the RESULT line
-	URLS=$3 wrk -t"$wrk_threads" -c"$wrk_conns" -d"$4" --timeout 30s -s bench/platform_urls.lua \
+	URLS=$3 wrk -t"$wrk_threads" -c"${RUN_CONNS:-$wrk_conns}" -d"$4" --timeout 30s -s bench/platform_urls.lua \
 		"http://127.0.0.1:$2/" >"$out/wrk-$1.log" 2>&1
 	grep '^RESULT' "$out/wrk-$1.log" | sed 's/^RESULT //'
 }
@@ -170,16 +175,29 @@ done | sort | uniq -c | tr -s ' ' | paste -sd, -)
 note "nginx \"two\" spread 10 requests as:$seen"
 
 say "platform-wide search"
-code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${ports[0]}/search?q=%E6%95%99%E8%82%B2")
-if [ "$code" = 200 ]; then
-	for q in 教育 招生 学校 义务教育 课后服务 食堂 校车 资助 预算 政府采购 规范性文件 学籍; do
-		printf '/search?q=%s\n' "$(printf '%s' "$q" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g')"
-	done >"$out/search-urls.txt"
-	r=$(run_wrk search "$(cat "$ngx/two/port")" "$out/search-urls.txt" "$wrk_dur")
-	note "platform search, two servers: $r"
-else
-	note "platform search: not measured (GET /search answers $code on PostgreSQL in this binary; HOOK(wip/pgsearch))"
-fi
+queries="教育 招生 学校 义务教育 课后服务 食堂 校车 资助 预算 政府采购 规范性文件 学籍"
+enc() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g'; }
+search_urls() {  # FILTER... -> one URL per query and filter
+	for q in $queries; do
+		for f in "$@"; do printf '/catalog?q=%s%s\n' "$(enc "$q")" "$f"; done
+	done
+}
+mid=$(( (agencies + 1) / 2 ))
+search_urls "" >"$out/search-all.txt"
+for a in 1 $mid $agencies; do search_urls "&org=agency-$a"; done >"$out/search-agency.txt"
+for d in 1 $(( (districts + 1) / 2 )) $districts; do search_urls "&org=district-$d&sub=1"; done >"$out/search-district.txt"
+search_urls "&org=city&sub=1" >"$out/search-city.txt"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${ports[0]}$(head -1 "$out/search-city.txt")")
+[ "$code" = 200 ] || { echo "platform_bench: GET /catalog?q= answers $code" >&2; exit 1; }
+for k in all agency district city; do
+	r=$(RUN_CONNS=$search_conns run_wrk "search-$k" "$(cat "$ngx/two/port")" "$out/search-$k.txt" "$wrk_dur")
+	note "platform search ($k), two servers, $search_conns connections: $r"
+done
+# what the queries find (the first page's total, no filter)
+for q in 教育 课后服务 规范性文件; do
+	n=$(curl -s "http://127.0.0.1:${ports[0]}/catalog?q=$(enc "$q")" | sed -n 's/.*共 <strong>\([0-9]*\)<\/strong> 条\(以上\)\{0,1\}.*/\1\2/p' | head -1)
+	note "  \"$q\": $n matches"
+done
 
 say "one agency's annual report"
 slug=agency-$(( (agencies + 1) / 2 ))
@@ -189,16 +207,18 @@ for i in 1 2 3; do
 	note "report $slug $year (json), run $i: $(secs "$t0" "$(now)") s"
 done
 
-say "the city's aggregated report"
-# HOOK(wip/platform): the aggregated report of every agency under the
-# platform; measured here once the binary has it.
-if "$gk" report --help 2>&1 | grep -q -- '--platform'; then
-	t0=$(now)
-	"$gk" --db "$db" report --platform --year "$year" --format json -o "$out/report-platform.json" 2>>"$out/report.log"
-	note "aggregated report $year: $(secs "$t0" "$(now)") s"
-else
-	note "aggregated report: not measured (no \`gongkai report --platform\` in this binary: wip/platform)"
-fi
+say "aggregated reports"
+for org in district-1 city; do
+	n=$(psql "$db" -Atc "WITH RECURSIVE t(id) AS (SELECT id FROM orgs WHERE slug = '$org' UNION ALL
+		SELECT o.id FROM orgs o JOIN t ON o.parent_id = t.id) SELECT COUNT(*) - 1 FROM t")
+	for i in 1 2; do
+		t0=$(now)
+		rc=0
+		"$gk" --db "$db" report --org "$org" --year "$year" --format json -o "$out/report-$org.json" \
+			2>>"$out/report.log" || rc=$?
+		note "aggregated report $org ($n agencies below) $year (json), run $i: $(secs "$t0" "$(now)") s (exit $rc)"
+	done
+done
 
 printf '\n'
 cat "$summary"

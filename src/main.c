@@ -288,7 +288,7 @@ static const struct cmd cmds[] = {
 	  "按外键顺序、主键顺序逐行复制，保留原 id 和值的类型；整个复制是目标库上的一个事务，\n"
 	  "失败时目标库不变。复制后逐表比较行数和 SHA-256 校验值（打印成表），不一致时撤销复制。\n"
 	  "审计日志原样复制（复制本身不写审计记录），目标库的 gongkai audit verify 可通过。\n"
-	  "SQLite 目标库的全文检索索引在复制后重建。\n"
+	  "目标库的全文检索索引在复制后重建（PostgreSQL 到 PostgreSQL 时随表复制）。\n"
 	  "\n"
 	  "  --org SLUG         只复制这个机构：有 org_id 的各表中该机构的记录，以及它们引用的\n"
 	  "                     共享记录（用户、上级和平台机构、平台的工作日历）；目标库已有的\n"
@@ -301,6 +301,15 @@ static const struct cmd cmds[] = {
 	  "\n"
 	  "verify 只比较两库（或两库中的该机构），不复制。\n"
 	  "退出状态：0 成功，1 校验不一致或运行错误，2 用法错误或目标库不是空库。\n" },
+	{ "search", cli_search, "重建全文检索索引",
+	  "用法：gongkai search rebuild\n"
+	  "\n"
+	  "把全部已公开的条目重新编入全文检索索引（SQLite 或 PostgreSQL），在一个事务中完成，\n"
+	  "完成前检索照常使用原索引。用于绕过本程序直接向数据库写入条目之后（SQL 批量生成、\n"
+	  "恢复的转储）；网页、导入和 store copy 会自行维护索引，无需运行。\n"
+	  "退出状态：0 成功，1 运行错误，2 用法错误。\n"
+	  "\n"
+	  "选项：\n" DB_HELP },
 	{ "restore", cli_restore, "从备份文件恢复数据库（须先停止服务）",
 	  "用法：gongkai restore FILE\n"
 	  "\n"

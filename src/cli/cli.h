@@ -45,6 +45,7 @@ int cli_backup(const struct cli *c, int argc, char **argv);
 int cli_restore(const struct cli *c, int argc, char **argv);
 int cli_audit(const struct cli *c, int argc, char **argv);
 int cli_store(const struct cli *c, int argc, char **argv);
+int cli_search(const struct cli *c, int argc, char **argv);
 int cli_version(const struct cli *c, int argc, char **argv);
 int cli_calendar(const struct cli *c, int argc, char **argv);
 int cli_applications(const struct cli *c, int argc, char **argv);

@@ -107,6 +107,8 @@ int h_api_item(struct req *r)
 	if (rc || (rc = store_org_by_id(req_db(r), &r->arena, it.org_id, &org)) ||
 	    (rc = store_attachment_list(req_db(r), &r->arena, it.org_id, it.id, &atts, &na)))
 		return respond_error(r, 500, "服务器内部错误。");
+	if (org.deactivated)
+		return respond_error(r, 404, "该机构已停用，其公开信息不再提供。");
 	j = json_object();
 	json_object_set_new(j, "id", json_integer(it.id));
 	json_object_set_new(j, "org", json_string(org.slug));

@@ -129,16 +129,19 @@ int h_platform_catalog(struct req *r)
 		if ((rc = fts_match_expr(r->app->fts, &r->arena, q, strlen(q), &match)))
 			return respond_server_error(r, rc);
 		if (sel >= 0) {
-			/* the agency, and with sub its child agencies */
+			/* the agency, and with sub every active agency below it */
 			long long *ids = arena_alloc(&r->arena, (n + 1) * sizeof(*ids));
-			size_t k = 0;
+			size_t *idx, ns = 0, k = 0;
+			int *depth;
 
 			if (!ids)
 				return respond_server_error(r, ERR_NOMEM);
 			ids[k++] = nodes[sel].org.id;
-			for (size_t i = 0; sub && i < n; i++)
-				if (nodes[i].org.parent_id == nodes[sel].org.id && nodes[i].active)
-					ids[k++] = nodes[i].org.id;
+			if (sub && (rc = platform_subtree(&r->arena, nodes, n, nodes[sel].org.id, &idx, &ns, &depth)))
+				return respond_server_error(r, rc);
+			for (size_t i = 1; i < ns; i++)   /* idx[0] is the agency itself */
+				if (nodes[idx[i]].active)
+					ids[k++] = nodes[idx[i]].org.id;
 			f.org_ids = ids;
 			f.n_org_ids = k;
 		}

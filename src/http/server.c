@@ -1047,6 +1047,10 @@ static int dispatch(struct req *r)
 			return respond_error(r, 404, "没有这个机构。");
 		if (rc)
 			return respond_error(r, 500, "服务器内部错误。");
+		/* a deactivated agency is gone for the public (pages, feeds,
+		 * forms, the API); its staff pages stay, behind their checks */
+		if (r->org.deactivated && !(match->flags & R_STAFF))
+			return respond_error(r, 404, "该机构已停用，其公开页面不再提供。");
 	}
 	if ((match->flags & R_STAFF) && !r->staff) {
 		if (r->method == M_GET)

@@ -998,7 +998,8 @@ static int compare(struct ctx *c)
 			 * lacks is its engine's own (derived: a search structure),
 			 * rebuilt on the target, not copied */
 			e->note = t->in_src ? "只在源库的引擎中有此表（派生数据），未复制"
-					    : "只在目标库的引擎中有此表（派生数据），需在目标库重建";
+				  : c->o->verify_only ? "只在目标库的引擎中有此表（派生数据），未比较"
+						      : "只在目标库的引擎中有此表（派生数据），已在目标库重建";
 			e->ok = true;
 			continue;
 		}
@@ -1153,12 +1154,11 @@ static int do_copy(struct ctx *c)
 		goto fail;
 	if ((rc = triggers_on(c, saved, nsaved)))
 		goto fail;
-	/* the derived search index of SQLite (FTS5: not a table, not copied),
-	 * rebuilt as after a bulk import. HOOK(wip/pgsearch): PostgreSQL's
-	 * search structures, once they exist, are rebuilt here the same way
-	 * (the product's rebuild function), when they are not plain tables
-	 * copied above. */
-	if (!db_is_pg(c->dst) && (rc = store_search_rebuild(c->dst)))
+	/* the derived search index, rebuilt as after a bulk import: SQLite's
+	 * FTS5 (not a table, never copied), and PostgreSQL's item_search when
+	 * the source is SQLite (which has no such table: from PostgreSQL it is
+	 * a plain table, copied and compared above) */
+	if ((!db_is_pg(c->dst) || !db_is_pg(c->src)) && (rc = store_search_rebuild(c->dst)))
 		goto fail;
 	if ((rc = db_audit_enable(c->dst, true)))
 		goto fail;

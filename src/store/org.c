@@ -8,7 +8,7 @@
 #include "store/store.h"
 #include "core/banned.h"
 
-#define ORG_COLS "id, COALESCE(parent_id, 0), slug, name, org_code, kind, index_pattern, guide_md"
+#define ORG_COLS "id, COALESCE(parent_id, 0), slug, name, org_code, kind, index_pattern, guide_md, active"
 
 static const char sql_org_insert[] =
 	"INSERT INTO orgs (slug, name, org_code, parent_id, kind, index_pattern, created_at, updated_at) "
@@ -31,6 +31,7 @@ static void org_read(struct db_stmt *st, struct arena *a, struct org *o)
 	o->kind = db_col_dup(st, 5, a);
 	o->index_pattern = db_col_dup(st, 6, a);
 	o->guide_md = db_col_dup(st, 7, a);
+	o->deactivated = db_col_int(st, 8) == 0;
 }
 
 int store_org_insert(struct db *db, struct org *o, const char *now)

@@ -313,12 +313,16 @@ int store_platform_open_cases(struct db *db, struct arena *a, int kind, const ch
 #define PITEM_COLS                                                                  \
 	"i.id, i.org_id, o.slug, i.index_no, i.title, i.doc_no, c.name, i.published_on, " \
 	"i.validity, i.status, i.updated_at"
+/* org_id and, with $2 = 1, every agency below it (the whole subtree) */
+#define PITEM_SUB                                                                                       \
+	"WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS BIGINT) UNION ALL "                                 \
+	"SELECT s.id FROM orgs s JOIN sub ON s.parent_id = sub.id WHERE $2 = 1) "
 #define PITEM_FROM                                                                                      \
 	" FROM items i JOIN categories c ON c.id = i.category_id JOIN orgs o ON o.id = i.org_id "        \
-	"WHERE i.status = 'published' AND o.active = 1 AND ($1 = 0 OR i.org_id = $1 OR ($2 = 1 AND o.parent_id = $1))"
+	"WHERE i.status = 'published' AND o.active = 1 AND ($1 = 0 OR i.org_id IN (SELECT id FROM sub))"
 static const char sql_pitems[] =
-	"SELECT " PITEM_COLS PITEM_FROM " ORDER BY i.published_on DESC, i.id DESC LIMIT $3 OFFSET $4";
-static const char sql_pitems_count[] = "SELECT COUNT(*)" PITEM_FROM;
+	PITEM_SUB "SELECT " PITEM_COLS PITEM_FROM " ORDER BY i.published_on DESC, i.id DESC LIMIT $3 OFFSET $4";
+static const char sql_pitems_count[] = PITEM_SUB "SELECT COUNT(*)" PITEM_FROM;
 
 int store_platform_items(struct db *db, struct arena *a, long long org_id, bool children, long long limit,
 			 long long offset, struct item_row **out, size_t *n, long long *total)

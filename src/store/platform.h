@@ -70,7 +70,7 @@ int store_platform_open_cases(struct db *db, struct arena *a, int kind, const ch
 			      struct open_cases **out, size_t *n);
 
 /* Published items of the platform, newest first: of every active agency
- * (org_id 0), or of org_id and, with children, its child agencies; *total
+ * (org_id 0), or of org_id and, with children, every agency below it; *total
  * counts them. Rows as store_item_list's. */
 int store_platform_items(struct db *db, struct arena *a, long long org_id, bool children, long long limit,
 			 long long offset, struct item_row **out, size_t *n, long long *total);

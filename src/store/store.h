@@ -23,6 +23,7 @@ struct org {
 	const char *kind;          /* "platform" or "agency" */
 	const char *index_pattern; /* e.g. "{机构代码}/{YYYY}-{NNNNN}" */
 	const char *guide_md;      /* 政府信息公开指南 */
+	bool deactivated;          /* 已停用: no public pages (read by store_org_by_slug/_by_id) */
 };
 
 int store_org_insert(struct db *db, struct org *o, const char *now);

@@ -376,3 +376,59 @@ describe('gongkai demo-tree', () => {
     }
   });
 });
+
+describe('the whole subtree, and a deactivated agency', () => {
+  const total = (t) => Number(t.match(/共 <strong>(\d+)<\/strong> 条/)[1]);
+
+  test('含下级机构 takes the grandchildren too, in the listing and in the search', async () => {
+    // 嘉兴市 over the city over the bureau: the bureau is a grandchild
+    cli(env.db, ['org', 'add', 'jx-gov', '--name', '嘉兴市人民政府', '--kind', 'government', '--code', '003000000']);
+    cli(env.db, ['org', 'move', CITY, '--parent', 'jx-gov']);
+    const pub = new Client(srv);
+    const all = total((await pub.get('/catalog')).text);
+    assert.ok(all > 100);
+    assert.equal(total((await pub.get('/catalog?org=jx-gov')).text), 0, 'the prefecture alone publishes nothing');
+    assert.equal(total((await pub.get('/catalog?org=jx-gov&sub=1')).text), all, 'with its subtree: the bureau\'s items');
+    const q = encodeURIComponent('教育');
+    const n = total((await pub.get(`/catalog?q=${q}`)).text);
+    assert.ok(n > 0);
+    const sub = await pub.get(`/catalog?q=${q}&org=jx-gov&sub=1`);
+    assert.equal(total(sub.text), n, 'the search over the subtree finds the grandchild\'s items');
+    assert.match(sub.text, new RegExp(`<a class="agency" href="/o/${ORG}/">`));
+    assert.equal(total((await pub.get(`/catalog?q=${q}&org=jx-gov`)).text), 0);
+  });
+
+  test('a deactivated agency\'s public pages and API answer 404; its staff pages stay for the system administrator', async () => {
+    const pub = new Client(srv);
+    const cat = await pub.get(`/o/${ORG}/catalog`);
+    const item = cat.text.match(/href="\/o\/[^/]+\/items\/(\d+)"/)[1];
+    const pages = [`/o/${ORG}/`, `/o/${ORG}/catalog`, `/o/${ORG}/items/${item}`, `/o/${ORG}/guide`,
+      `/o/${ORG}/feed.atom`, `/o/${ORG}/apply`, `/o/${ORG}/search?q=${encodeURIComponent('教育')}`];
+    for (const p of pages) assert.equal((await pub.get(p)).status, 200, `${p} before`);
+    assert.match(cli(env.db, ['org', 'deactivate', ORG]).stdout, /已停用/);
+    try {
+      for (const p of pages) {
+        const r = await pub.get(p);
+        assert.equal(r.status, 404, `${p}: gone for the public`);
+        assert.match(r.text, /该机构已停用/, `${p}: says why`);
+      }
+      for (const p of [`/api/v1/orgs/${ORG}/items`, `/api/v1/items/${item}`, `/api/v1/orgs/${ORG}/export`]) {
+        const r = await pub.get(p);
+        assert.equal(r.status, 404, `${p}: gone from the API`);
+        const body = JSON.parse(r.text);
+        assert.equal(body.error.status, 404);
+        assert.match(body.error.message, /该机构已停用/, p);
+      }
+      // the platform catalog no longer lists its items
+      assert.equal(total((await pub.get('/catalog')).text), 0);
+      // the system administrator still reaches its staff pages
+      for (const p of [`/admin/o/${ORG}/items`, `/admin/o/${ORG}/items/${item}`, `/admin/o/${ORG}/applications`]) {
+        assert.equal((await admin.get(p)).status, 200, `${p} for the system administrator`);
+      }
+    } finally {
+      cli(env.db, ['org', 'activate', ORG]);
+    }
+    for (const p of pages) assert.equal((await pub.get(p)).status, 200, `${p} after activating again`);
+    assert.equal((await pub.get(`/api/v1/items/${item}`)).status, 200);
+  });
+});

@@ -2,9 +2,10 @@
 // bracket form, title substrings however a segmenter would cut them,
 // highlighting, filters, and hostile input that must never break the page.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
-import { ORG, assertPageBasics, cleanup, makeDb, qs, startServer, textOf } from './lib.mjs';
+import { ORG, assertPageBasics, cleanup, cli, makeDb, qs, startServer, textOf } from './lib.mjs';
 
 const KNOWN_TITLE = '关于做好2020年桐乡市义务教育阶段民办学校招生入学工作的通知';
 
@@ -273,5 +274,28 @@ describe('hostile input', () => {
     assert.equal(r.status, 200);
     const ok = await srv.get(searchUrl('招生'));
     assert.ok(found(ok.text) > 0, 'search still works afterwards');
+  });
+});
+
+describe('gongkai search rebuild', () => {
+  test('indexes every published item again while the server runs; on PostgreSQL after the index was emptied', async () => {
+    const qs1 = ['招生', '义务教育', '课后服务'];
+    const before = {};
+    for (const q of qs1) before[q] = (await apiSearchIds(q)).ids.slice().sort();
+    for (const q of qs1) assert.ok(before[q].length > 0, q);
+    if (env.pg) {
+      // the index emptied behind the product's back: nothing is found
+      const r = spawnSync('psql', [env.db, '-qAtc', 'DELETE FROM item_search'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal((await apiSearchIds('招生')).total, 0);
+    }
+    const r = cli(env.db, ['search', 'rebuild']);
+    assert.match(r.stdout, /检索索引已重建/);
+    for (const q of qs1) assert.deepEqual((await apiSearchIds(q)).ids.slice().sort(), before[q], `${q} after the rebuild`);
+    const bad = cli(env.db, ['search', 'rebuld'], { allowFail: true });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /未知子命令/);
+    const extra = cli(env.db, ['search', 'rebuild', 'x'], { allowFail: true });
+    assert.equal(extra.status, 2);
   });
 });

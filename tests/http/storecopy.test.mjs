@@ -5,7 +5,8 @@
 // `store verify` agrees; `audit verify` passes on the target; and the copy,
 // served, answers the same pages as the original (home, catalog, an item,
 // the guide, the staff statistics page) with the same bodies byte for
-// byte (CSRF tokens aside), and the same annual report from the CLI.
+// byte (CSRF tokens aside), the same search results (the index rebuilt on
+// the target), and the same annual report from the CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -92,6 +93,23 @@ test('the copy serves the same pages as the original', async () => {
     assert.equal(b.headers.location, a.headers.location, `${p}: the same redirect`);
     // the view counter of an item page counts this very request on each side
     assert.equal(b.text, a.text, `${p}: the copy answers the same body`);
+  }
+  // the search index was rebuilt on the target: the same searches find the
+  // same items (the ranking of the two engines may order them apart)
+  const found = (t) => ({
+    total: (t.match(/找到 <strong>(\d+)<\/strong> 条/) || [])[1],
+    items: [...t.matchAll(/href="(\/o\/[^"]+\/items\/\d+)"/g)].map((m) => m[1]).sort(),
+  });
+  for (const q of ['预算', '课后服务', '资助', '财政']) {
+    for (const p of [`/o/${ORG}/search?q=${encodeURIComponent(q)}`, `/search?q=${encodeURIComponent(q)}`]) {
+      const a = await src.get(p);
+      const b = await dst.get(p);
+      assert.equal(a.status, 200, `${p}: ${a.status}`);
+      assert.equal(b.status, 200, `${p} on the copy: ${b.status}`);
+      const fa = found(a.text);
+      assert.ok(Number(fa.total) > 0, `${p}: the original finds items`);
+      assert.deepEqual(found(b.text), fa, `${p}: the copy finds the same items`);
+    }
   }
   // a staff member logs into the copy with the same password, and sees
   // the same statistics of the year

@@ -93,6 +93,33 @@ static const char *const source_rows[] = {
 	NULL,
 };
 
+/* A search for q finds n items, the first with id first (0: any), on the
+ * source and on the copy alike. */
+static void assert_same_search(struct fx *f, const char *q, size_t n, long long first)
+{
+	struct db *side[2] = { f->src, f->dst };
+	long long ids[2][4] = { { 0 } };
+	const char *match;
+
+	assert_int_equal(fts_match_expr(fts, &f->a, q, strlen(q), &match), 0);
+	for (int k = 0; k < 2; k++) {
+		struct item_row *rows;
+		size_t got;
+		long long total;
+		bool capped;
+
+		assert_int_equal(store_item_search(side[k], &f->a, match, &(struct item_filter){ .limit = 4 }, &rows,
+						   &got, &total, &capped), 0);
+		assert_int_equal(got, n);
+		assert_int_equal(total, (long long)n);
+		for (size_t i = 0; i < got && i < 4; i++)
+			ids[k][i] = rows[i].id;
+	}
+	if (first)
+		assert_int_equal(ids[1][0], first);
+	assert_memory_equal(ids[0], ids[1], sizeof(ids[0]));
+}
+
 static void fill_source(struct db *db)
 {
 	for (const char *const *s = source_rows; *s; s++)
@@ -234,6 +261,12 @@ static void test_whole_copy(void **state)
 		/* SQLite's search index was rebuilt from the copied items */
 		assert_int_equal(q_int(f->dst, "SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH 'o2'"), 1);
 	}
+	/* the search index was rebuilt on the target (FTS5 or item_search):
+	 * the same searches find the same published items there */
+	assert_same_search(f, "课后服务", 1, 1);
+	assert_same_search(f, "机构职能", 1, 3);
+	assert_same_search(f, "正文", 2, 0);
+	assert_same_search(f, "更正", 0, 0);   /* a draft is not found */
 	/* and verification alone agrees */
 	assert_int_equal(store_copy(f->src, f->dst, &(struct copy_opts){ .verify_only = true }, &f->a, &r), 0);
 	assert_true(r.mismatches >= 1);   /* the two changes made above */
@@ -348,6 +381,9 @@ static void test_one_agency(void **state)
 	assert_int_equal(q_int(f->dst, "SELECT COUNT(*) FROM memberships"), 3);
 	assert_chain_ok(f->dst, &rows);
 	assert_int_equal(rows, q_int(f->src, "SELECT COUNT(*) FROM audit_log WHERE org_id IN (2, 3)"));
+	/* both agencies' items are found on the target */
+	assert_same_search(f, "正文", 2, 0);
+	assert_same_search(f, "机构职能", 1, 3);
 
 	/* the first one again: its rows clash, nothing is copied */
 	assert_int_equal(store_copy(f->src, f->dst, &(struct copy_opts){ .org_slug = "jyj" }, &f->a, &r), ERR_INVALID);
