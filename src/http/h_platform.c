@@ -128,22 +128,39 @@ int h_platform_catalog(struct req *r)
 			return 0;
 		if ((rc = fts_match_expr(r->app->fts, &r->arena, q, strlen(q), &match)))
 			return respond_server_error(r, rc);
-		if (sel >= 0) {
-			/* the agency, and with sub every active agency below it */
+		size_t nactive = 0;
+
+		for (size_t i = 0; i < n; i++)
+			nactive += nodes[i].active;
+		if (sel >= 0 || nactive < n) {
+			/* the agency, and with sub every active agency below it;
+			 * without one, every active agency */
 			long long *ids = arena_alloc(&r->arena, (n + 1) * sizeof(*ids));
 			size_t *idx, ns = 0, k = 0;
 			int *depth;
 
 			if (!ids)
 				return respond_server_error(r, ERR_NOMEM);
-			ids[k++] = nodes[sel].org.id;
-			if (sub && (rc = platform_subtree(&r->arena, nodes, n, nodes[sel].org.id, &idx, &ns, &depth)))
+			if (sel >= 0)
+				ids[k++] = nodes[sel].org.id;
+			else
+				for (size_t i = 0; i < n; i++)
+					if (nodes[i].active)
+						ids[k++] = nodes[i].org.id;
+			if (sel >= 0 && sub &&
+			    (rc = platform_subtree(&r->arena, nodes, n, nodes[sel].org.id, &idx, &ns, &depth)))
 				return respond_server_error(r, rc);
 			for (size_t i = 1; i < ns; i++)   /* idx[0] is the agency itself */
 				if (nodes[idx[i]].active)
 					ids[k++] = nodes[idx[i]].org.id;
-			f.org_ids = ids;
-			f.n_org_ids = k;
+			/* a set that is every agency (none deactivated) is no
+			 * filter: on PostgreSQL each org of a set is one more
+			 * lexeme OR-ed into the query, and a city's thousand
+			 * agencies made it unusable */
+			if (k < n) {
+				f.org_ids = ids;
+				f.n_org_ids = k;
+			}
 		}
 		if (*match && (rc = store_item_search(req_db(r), &r->arena, match, &f, &rows, &nrows, &total, &capped)))
 			return respond_server_error(r, rc);

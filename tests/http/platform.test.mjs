@@ -419,8 +419,11 @@ describe('the whole subtree, and a deactivated agency', () => {
         assert.equal(body.error.status, 404);
         assert.match(body.error.message, /该机构已停用/, p);
       }
-      // the platform catalog no longer lists its items
+      // the platform catalog no longer lists its items, nor finds them
       assert.equal(total((await pub.get('/catalog')).text), 0);
+      const found = await pub.get(`/catalog?q=${encodeURIComponent('教育')}`);
+      assert.equal(found.status, 200);
+      assert.equal(total(found.text), 0, 'the platform search leaves a deactivated agency out');
       // the system administrator still reaches its staff pages
       for (const p of [`/admin/o/${ORG}/items`, `/admin/o/${ORG}/items/${item}`, `/admin/o/${ORG}/applications`]) {
         assert.equal((await admin.get(p)).status, 200, `${p} for the system administrator`);
