@@ -373,7 +373,11 @@ describe('delivering', () => {
     // each retry waits at least its doubled delay (lower bounds hold however loaded the machine is)
     gaps.forEach((g, i) => assert.ok(g >= BACKOFF * 2 ** i * 0.95, `retry ${i + 1} came after ${g} ms (delays ${gaps})`));
     assert.ok(gaps[2] > gaps[0] * 2, `the delays grow: ${gaps}`);
-    const row = (await rowsOf(id)).find((x) => x.channel.includes('政务公开平台'));
+    // the fourth answer has been received; its attempt is recorded a moment later
+    const row = await waitFor('the fourth attempt recorded', async () => {
+      const r = (await rowsOf(id)).find((x) => x.channel.includes('政务公开平台'));
+      return r && r.attempts >= 4 && r.state !== 'sending' ? r : null;
+    });
     assert.equal(row.state, 'pending');
     assert.match(row.label, /等待重试/);
     assert.match(row.error, /HTTP 500/);
