@@ -9,13 +9,13 @@
 // (X-Forwarded-For from the trusted proxy only) is what gongkai records;
 // and with one server stopped the site still answers (proxy_next_upstream).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { Client, ORG, ROOT, cleanup, cli, csrfFrom, freePort, makeDb, parsePassword, startServer, textOf, tmpDir } from './lib.mjs';
+import { Client, ORG, ROOT, cleanup, cli, csrfFrom, freePort, makeDb, parsePassword, spawnNginx, startServer, textOf, tmpDir } from './lib.mjs';
 
 const PG = process.env.GONGKAI_TEST_PG || '';
 const haveNginx = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).status === 0;
@@ -91,33 +91,10 @@ function render(ports, staticDir) {
 
 async function startNginx(ports) {
   ngxTmp = path.join(env.dir, 'nginx');
-  for (const d of ['tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'logs', 'static']) {
-    fs.mkdirSync(path.join(ngxTmp, d), { recursive: true });
-  }
-  fs.writeFileSync(path.join(ngxTmp, 'site.conf'), render(ports, path.join(ngxTmp, 'static')));
-  fs.writeFileSync(path.join(ngxTmp, 'nginx.conf'), `${process.getuid() === 0 ? 'user root;' : ''}
-worker_processes 1;
-daemon off;
-pid ${ngxTmp}/nginx.pid;
-error_log ${ngxTmp}/logs/error.log warn;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path ${ngxTmp}/tmp/body;
-	proxy_temp_path ${ngxTmp}/tmp/proxy;
-	fastcgi_temp_path ${ngxTmp}/tmp/fastcgi;
-	uwsgi_temp_path ${ngxTmp}/tmp/uwsgi;
-	scgi_temp_path ${ngxTmp}/tmp/scgi;
-	include ${ngxTmp}/site.conf;
-}
-`);
-  const t = spawnSync('nginx', ['-t', '-p', ngxTmp, '-c', path.join(ngxTmp, 'nginx.conf')], { encoding: 'utf8' });
-  assert.equal(t.status, 0, `nginx -t: ${t.stderr}`);
-  let out = '';
-  ngxProc = spawn('nginx', ['-p', ngxTmp, '-c', path.join(ngxTmp, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  ngxProc.stdout.on('data', (d) => { out += d; });
-  ngxProc.stderr.on('data', (d) => { out += d; });
-  await waitFor(async () => (await viaNginx(`/o/${ORG}/`)).status === 200, `nginx to start: ${out}`);
+  fs.mkdirSync(path.join(ngxTmp, 'static'), { recursive: true });
+  const ngx = spawnNginx(ngxTmp, render(ports, path.join(ngxTmp, 'static')));
+  ngxProc = ngx.proc;
+  await waitFor(async () => (await viaNginx(`/o/${ORG}/`)).status === 200, `nginx to start: ${ngx.output()}`);
 }
 
 /** Which instances answered n GETs of p through nginx (X-Gongkai-Instance). */

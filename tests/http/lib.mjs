@@ -502,3 +502,40 @@ export function externalUrls(html, base) {
 export function qs(obj) {
   return new URLSearchParams(obj).toString();
 }
+
+/**
+ * Start Debian's nginx as a child process with a private prefix directory:
+ * its temp and log directories, siteConf (the server blocks) as site.conf,
+ * and a main nginx.conf including it, checked with `nginx -t` first.
+ * Returns { proc, output() }; the caller waits until it answers and stops proc.
+ */
+export function spawnNginx(prefix, siteConf) {
+  for (const d of ['tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'logs']) {
+    fs.mkdirSync(path.join(prefix, d), { recursive: true });
+  }
+  fs.writeFileSync(path.join(prefix, 'site.conf'), siteConf);
+  const conf = path.join(prefix, 'nginx.conf');
+  fs.writeFileSync(conf, `${process.getuid() === 0 ? 'user root;' : ''}
+worker_processes 1;
+daemon off;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/logs/error.log warn;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path ${prefix}/tmp/body;
+	proxy_temp_path ${prefix}/tmp/proxy;
+	fastcgi_temp_path ${prefix}/tmp/fastcgi;
+	uwsgi_temp_path ${prefix}/tmp/uwsgi;
+	scgi_temp_path ${prefix}/tmp/scgi;
+	include ${prefix}/site.conf;
+}
+`);
+  const t = spawnSync('nginx', ['-t', '-p', prefix, '-c', conf], { encoding: 'utf8' });
+  assert.equal(t.status, 0, `nginx -t: ${t.stderr}`);
+  let out = '';
+  const proc = spawn('nginx', ['-p', prefix, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  return { proc, output: () => out };
+}

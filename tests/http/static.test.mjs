@@ -8,13 +8,13 @@
 // reports files changed, added and removed behind the application's back
 // and `--all` repairs them.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { ORG, ROOT, cleanup, cli, freePort, loginClient, makeDb, startServer, textOf } from './lib.mjs';
+import { ORG, ROOT, cleanup, cli, freePort, loginClient, makeDb, spawnNginx, startServer, textOf } from './lib.mjs';
 
 const ITEMS = `/admin/o/${ORG}/items`;
 const haveNginx = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).status === 0;
@@ -73,34 +73,14 @@ async function waitFor(fn, what) {
 
 async function startNginx(gkPort) {
   ngxTmp = path.join(env.dir, 'nginx');
-  for (const d of ['tmp/body', 'tmp/proxy', 'tmp/fastcgi', 'tmp/uwsgi', 'tmp/scgi', 'logs']) fs.mkdirSync(path.join(ngxTmp, d), { recursive: true });
   let site = fs.readFileSync(path.join(ROOT, 'deploy/nginx-static.conf'), 'utf8');
   site = site.replace('server 127.0.0.1:8080;', `server 127.0.0.1:${gkPort};`)
     .replace('listen 80;', `listen 127.0.0.1:${ngxPort};`)
     .replace('root /var/lib/gongkai/static;', `root ${dir};`);
   assert.ok(site.includes(`root ${dir};`) && site.includes(`${gkPort}`), 'the ADJUST lines of deploy/nginx-static.conf were found');
-  fs.writeFileSync(path.join(ngxTmp, 'site.conf'), site);
-  fs.writeFileSync(path.join(ngxTmp, 'nginx.conf'), `${process.getuid() === 0 ? 'user root;' : ''}
-worker_processes 1;
-daemon off;
-pid ${ngxTmp}/nginx.pid;
-error_log ${ngxTmp}/logs/error.log warn;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path ${ngxTmp}/tmp/body;
-	proxy_temp_path ${ngxTmp}/tmp/proxy;
-	fastcgi_temp_path ${ngxTmp}/tmp/fastcgi;
-	uwsgi_temp_path ${ngxTmp}/tmp/uwsgi;
-	scgi_temp_path ${ngxTmp}/tmp/scgi;
-	include ${ngxTmp}/site.conf;
-}
-`);
-  let out = '';
-  ngxProc = spawn('nginx', ['-p', ngxTmp, '-c', path.join(ngxTmp, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  ngxProc.stdout.on('data', (d) => { out += d; });
-  ngxProc.stderr.on('data', (d) => { out += d; });
-  await waitFor(async () => (await viaNginx('/static/style.css')).status === 200, `nginx to start: ${out}`);
+  const ngx = spawnNginx(ngxTmp, site);
+  ngxProc = ngx.proc;
+  await waitFor(async () => (await viaNginx('/static/style.css')).status === 200, `nginx to start: ${ngx.output()}`);
 }
 
 async function create(title) {
